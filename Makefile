@@ -1,0 +1,43 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+RAW ?= raw
+OUT ?= clean
+N ?= 1000
+
+.PHONY: run test lint typecheck unit bench golden fmt clean-outputs
+
+# (Re)install when the project's dependencies or pins change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/article-clean clean $(RAW) --out $(OUT)
+
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(PY) -m pip check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -q
+
+bench: $(STAMP)
+	$(PY) -m bench.speed --docs $(N)
+
+golden: $(STAMP)
+	$(VENV)/bin/pytest -q tests/test_golden.py --update-golden
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
