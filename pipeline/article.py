@@ -1,0 +1,213 @@
+"""The data model: an article is its normalised text plus annotations over it.
+
+Stages never delete text; they annotate. Invariants every :class:`Article` keeps (checked by
+the property tests):
+
+- ``segments`` are sorted by offset, do not overlap, lie inside ``text``, and
+  ``segment.text == text[segment.start:segment.end]``;
+- each removal covers exactly one whole segment, and a segment has at most one removal;
+- ``clean_text()`` is the kept segments, in order, separated by a newline when they were
+  neighbouring lines of one paragraph and by a blank line otherwise.
+
+Nothing here carries a timestamp, so the same input and rules give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """Why a segment is not part of the article body."""
+
+    TITLE = "title"  # moved to metadata, not boilerplate
+    CAPTION = "caption"  # photo captions and credit lines
+    APPEAL = "appeal"  # donation, membership, newsletter and subscribe appeals
+    LANGUAGE = "language"  # not in the target language
+    TRAILER = "trailer"  # attribution trailers: "As reported by ..."
+    TEASER = "teaser"  # subheads and links that advertise other content
+    PROMPT = "prompt"  # share/follow/comment prompts, "Advertisement" markers
+
+
+class Stage(StrEnum):
+    """Which pass decided a removal (jusText's two passes, plus document structure)."""
+
+    CLASSIFY = "classify"  # context-free: the line alone decides
+    REVISE = "revise"  # context-sensitive: neighbours decide
+    STRUCTURE = "structure"  # position in the document: title and teasers under it
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One line of the normalised text (hard-wrapped lines already rejoined).
+
+    ``paragraph`` numbers the blank-line-separated blocks; ids are in document order.
+    """
+
+    id: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    words: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Whitespace-separated tokens, counted once: every length-bounded rule asks.
+        object.__setattr__(self, "words", len(self.text.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A whole segment judged not to be article body, with the rule that decided."""
+
+    rule: str
+    kind: Kind
+    reason: str
+    segment: int
+    start: int
+    end: int
+    confidence: float
+    stage: Stage
+
+    def to_json(self, text: str) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind),
+            "rule": self.rule,
+            "start": self.start,
+            "end": self.end,
+            "text": text[self.start : self.end],
+            "confidence": round(self.confidence, 3),
+            "stage": str(self.stage),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EncodingFix:
+    """What ftfy changed on one line: replay with ``ftfy.apply_plan(original, steps)``."""
+
+    line: int
+    original: str
+    steps: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Repairs:
+    """Every change made to the decoded text before segmentation, so it can be audited."""
+
+    encoding_fixes: tuple[EncodingFix, ...] = ()
+    control_chars_removed: int = 0
+    whitespace_changed_lines: int = 0
+    line_joins: tuple[tuple[int, int], ...] = ()  # first and last input line of each rejoin
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "control_chars_removed": self.control_chars_removed,
+            "whitespace_changed_lines": self.whitespace_changed_lines,
+            "line_joins": [list(run) for run in self.line_joins],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the text came from: enough to tell whether it changed since it was cleaned."""
+
+    path: str
+    sha256: str
+    bytes: int
+    encoding: str
+    format: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineInfo:
+    """What produced the output: a change here means the output may change."""
+
+    version: str
+    rules_sha256: str
+    rules_version: int
+    target_language: str
+    ftfy_version: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A document after cleaning; the clean body is a view over the kept segments."""
+
+    source: Source
+    text: str
+    pipeline: PipelineInfo
+    segments: tuple[Segment, ...] = ()
+    removals: tuple[Removal, ...] = ()
+    repairs: Repairs = field(default_factory=Repairs)
+    language: str | None = None
+    flags: tuple[str, ...] = ()
+
+    def removed_ids(self) -> frozenset[int]:
+        return frozenset(r.segment for r in self.removals)
+
+    def kept(self) -> tuple[Segment, ...]:
+        removed = self.removed_ids()
+        return tuple(s for s in self.segments if s.id not in removed)
+
+    @property
+    def title(self) -> str | None:
+        for removal in self.removals:
+            if removal.kind is Kind.TITLE:
+                return self.text[removal.start : removal.end]
+        return None
+
+    def clean_text(self) -> str:
+        """The article body: kept lines, paragraph breaks where anything was taken out."""
+        parts: list[str] = []
+        previous: Segment | None = None
+        for seg in self.kept():
+            if previous is not None:
+                adjacent = seg.id == previous.id + 1 and seg.paragraph == previous.paragraph
+                parts.append("\n" if adjacent else "\n\n")
+            parts.append(seg.text)
+            previous = seg
+        return "".join(parts)
+
+    def stats(self) -> dict[str, Any]:
+        by_kind: dict[str, int] = {}
+        for removal in self.removals:
+            by_kind[str(removal.kind)] = by_kind.get(str(removal.kind), 0) + 1
+        return {
+            "chars_in": len(self.text),
+            "chars_out": len(self.clean_text()),
+            "segments": len(self.segments),
+            "segments_kept": len(self.segments) - len(self.removals),
+            "removed_by_kind": dict(sorted(by_kind.items())),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The provenance sidecar: deterministic, no timestamps, offsets into ``text``."""
+        return {
+            "source": {
+                "path": self.source.path,
+                "sha256": self.source.sha256,
+                "bytes": self.source.bytes,
+                "encoding": self.source.encoding,
+                "format": self.source.format,
+            },
+            "title": self.title,
+            "language": self.language,
+            "flags": list(self.flags),
+            "encoding_fixes": [
+                {"line": f.line, "original": f.original, "steps": [list(s) for s in f.steps]}
+                for f in self.repairs.encoding_fixes
+            ],
+            "normalisation": self.repairs.to_json(),
+            "removals": [r.to_json(self.text) for r in self.removals],
+            "stats": self.stats(),
+            "pipeline": {
+                "version": self.pipeline.version,
+                "rules_sha256": self.pipeline.rules_sha256,
+                "rules_version": self.pipeline.rules_version,
+                "target_language": self.pipeline.target_language,
+                "ftfy_version": self.pipeline.ftfy_version,
+            },
+        }

@@ -1,0 +1,182 @@
+"""The pipeline: bytes in, an annotated :class:`Article` out.
+
+``clean_bytes`` decodes and repairs the bytes into the normalised text, judges the document's
+language once, then runs ``STAGES`` in order. Each stage is a pure function of the article and
+the per-document context and returns a new article, so the whole is deterministic: the same
+bytes and rules give the same article, and so the same output bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import ftfy
+
+from pipeline import __version__
+from pipeline.article import Article, Kind, PipelineInfo, Source
+from pipeline.classify import classify
+from pipeline.decode import decode, sniff_binary
+from pipeline.errors import DecodeError, UnsupportedInputError
+from pipeline.io import input_format, read_input
+from pipeline.matchers import Context, LanguageJudge
+from pipeline.matchers.language import UNDETERMINED
+from pipeline.repair import repair
+from pipeline.revise import revise, structure
+from pipeline.rules import Rules, load_rules
+from pipeline.segment import segment
+
+Stage = Callable[[Article, Context], Article]
+# Runs after decode, repair and segment, which need no context.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("classify", classify),
+    ("revise", revise),
+    ("structure", structure),
+)
+# Decoded text with more than this share of U+FFFD or control characters is not text; a few
+# stray ones (fewer than MIN_GARBAGE_CHARS) are just removed by the repair stage.
+MAX_GARBAGE_SHARE = 0.1
+MIN_GARBAGE_CHARS = 16
+# Flag a document when language removals took more than this share of its text.
+MOSTLY = 0.5
+GARBAGE = re.compile("[\ufffd\x00-\x08\x0e-\x1f]")
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> Rules:
+    """The rules shipped with the package, loaded once per process."""
+    return load_rules()
+
+
+def clean_bytes(
+    data: bytes,
+    *,
+    source_id: str,
+    rules: Rules | None = None,
+    fmt: str = "text",
+    timings: dict[str, float] | None = None,
+) -> Article:
+    """Clean one document. Raises :class:`DecodeError` when the bytes are not text.
+
+    ``timings``, when given, accumulates seconds per stage (for the benchmark).
+    """
+    rules = rules or default_rules()
+    if fmt != "text":
+        msg = (
+            f"{source_id}: {fmt.upper()} input is not supported yet; "
+            "extract the article text first (for example with trafilatura) and clean that"
+        )
+        raise UnsupportedInputError(msg)
+    clock = _Clock(timings)
+    article = _load(data, source_id, rules)
+    clock.lap("decode+repair")
+    article = segment(article)
+    clock.lap("segment")
+    ctx = _context(article, rules)
+    clock.lap("language")
+    for name, stage in STAGES:
+        article = stage(article, ctx)
+        clock.lap(name)
+    return _finish(article, ctx)
+
+
+def clean_file(
+    path: str | Path,
+    *,
+    rules: Rules | None = None,
+    source_id: str | None = None,
+    timings: dict[str, float] | None = None,
+) -> Article:
+    """Read (gunzipping if needed) and clean one file."""
+    path = Path(path)
+    data = read_input(path)
+    source = source_id or str(path)
+    return clean_bytes(data, source_id=source, rules=rules, fmt=input_format(path), timings=timings)
+
+
+def _load(data: bytes, source_id: str, rules: Rules) -> Article:
+    binary = sniff_binary(data)
+    if binary is not None:
+        msg = f"{source_id}: this is a {binary}, not text; remove it from the input folder"
+        raise DecodeError(msg)
+    raw_text, encoding = decode(data)
+    if _is_garbage(raw_text):
+        msg = f"{source_id}: the bytes do not decode to text (binary or corrupt); check the file"
+        raise DecodeError(msg)
+    text, repairs = repair(raw_text)
+    source = Source(
+        path=source_id,
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytes=len(data),
+        encoding=encoding,
+    )
+    info = PipelineInfo(
+        version=__version__,
+        rules_sha256=rules.sha256,
+        rules_version=rules.version,
+        target_language=rules.language.target,
+        ftfy_version=ftfy.__version__,
+    )
+    return Article(source=source, text=text, pipeline=info, repairs=repairs)
+
+
+def _is_garbage(text: str) -> bool:
+    bad = sum(1 for _ in GARBAGE.finditer(text))
+    return bad >= MIN_GARBAGE_CHARS and bad > MAX_GARBAGE_SHARE * len(text)
+
+
+def _context(article: Article, rules: Rules) -> Context:
+    """Judge the document's language once; decide whether lines are filtered by language.
+
+    The filter stands down only when no line at all is positively in the target language:
+    then the article is kept whole and flagged, not emptied. Because removals only ever take
+    lines away, cleaning an output again reaches the same decision, so it removes nothing.
+    """
+    judge = LanguageJudge(rules.language)
+    language = judge.document_language(article.text)
+    target = rules.language.target
+    if target == "auto":
+        target = language
+    on_target = target != UNDETERMINED and any(
+        judge.is_positively(seg.text, target) for seg in article.segments
+    )
+    return Context(
+        rules=rules,
+        judge=judge,
+        target_language=target,
+        filter_language=on_target,
+        document_language=language,
+    )
+
+
+def _finish(article: Article, ctx: Context) -> Article:
+    """Record the document's language and flag what a reader of the run should know."""
+    flags: list[str] = []
+    if not ctx.filter_language and article.segments:
+        flags.append("off_target_language")
+    removed = sum(r.end - r.start for r in article.removals if r.kind is Kind.LANGUAGE)
+    if removed > MOSTLY * sum(s.end - s.start for s in article.segments):
+        flags.append("mostly_other_language")
+    if not article.kept():
+        flags.append("empty_body")
+    return dataclasses.replace(article, language=ctx.document_language, flags=tuple(flags))
+
+
+class _Clock:
+    """Adds elapsed seconds per stage into a dict, when one is given."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        if self.timings is None:
+            return
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now

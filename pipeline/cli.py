@@ -1,0 +1,177 @@
+"""The ``article-clean`` command.
+
+    article-clean clean INPUT... --out DIR   clean files and folders into DIR
+    article-clean explain FILE               show what would be removed, and why
+    article-clean rules                      list the rules in use
+
+Exit status: 0 when every file was cleaned, 1 when some failed (each is named, with why),
+2 on usage errors (bad arguments, missing inputs, an invalid rules file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pipeline import __version__
+from pipeline.article import Article, Kind
+from pipeline.clean import clean_file
+from pipeline.errors import CleaningError, RulesError
+from pipeline.io import discover, write_outputs
+from pipeline.rules import Rules, load_rules
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+RED, YELLOW, DIM, BOLD, RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        rules = load_rules(args.rules).with_options(
+            target_language=args.lang, disabled_kinds=args.disable_kind or ()
+        )
+    except RulesError as exc:
+        print(f"article-clean: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        status: int = args.command(args, rules)
+    except BrokenPipeError:
+        # The reader (``| head``) went away: not an error. Silence the flush at exit too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="article-clean", description="Clean scraped news articles down to their body."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--rules", type=Path, help="a rules TOML file (default: the built-in)")
+    common.add_argument("--lang", help="target language code, or 'auto' (default: en)")
+    common.add_argument(
+        "--disable-kind",
+        action="append",
+        metavar="KIND",
+        help=f"switch off one kind of removal ({', '.join(k.value for k in Kind)}); repeatable",
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    clean = sub.add_parser("clean", parents=[common], help="clean files and folders")
+    clean.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    clean.add_argument("--out", type=Path, required=True, help="output folder")
+    clean.add_argument("-q", "--quiet", action="store_true", help="print failures only")
+    clean.set_defaults(command=run_clean)
+    explain = sub.add_parser("explain", parents=[common], help="show removals in a file")
+    explain.add_argument("file", type=Path)
+    explain.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    explain.set_defaults(command=run_explain)
+    listing = sub.add_parser("rules", parents=[common], help="list the rules in use")
+    listing.set_defaults(command=run_rules)
+    return parser
+
+
+def run_clean(args: argparse.Namespace, rules: Rules) -> int:
+    missing = [p for p in args.inputs if not p.exists() and not p.is_symlink()]
+    if missing:
+        names = ", ".join(str(p) for p in missing)
+        print(f"article-clean: no such file or folder: {names}", file=sys.stderr)
+        return EXIT_USAGE
+    found = discover(args.inputs)
+    out_dir: Path = args.out
+    inputs = [i for i in found.inputs if not i.path.resolve().is_relative_to(out_dir.resolve())]
+    failures = list(found.conflicts)
+    articles: list[Article] = []
+    for item in inputs:
+        try:
+            article = clean_file(item.path, rules=rules)
+            write_outputs(article, out_dir, item)
+        except CleaningError as exc:
+            failures.append((item.path, str(exc)))
+        except OSError as exc:
+            failures.append((item.path, f"{item.path}: cannot read: {exc.strerror}"))
+        else:
+            articles.append(article)
+    for path, reason in failures:
+        message = reason if str(path) in reason else f"{path}: {reason}"
+        print(f"article-clean: failed: {message}", file=sys.stderr)
+    if not args.quiet:
+        print_summary(articles, len(failures), len(found.skipped), out_dir)
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def print_summary(articles: list[Article], failed: int, skipped: int, out_dir: Path) -> None:
+    kinds: Counter[str] = Counter()
+    chars_in = chars_out = 0
+    for article in articles:
+        stats = article.stats()
+        kinds.update(stats["removed_by_kind"])
+        chars_in += stats["chars_in"]
+        chars_out += stats["chars_out"]
+        for flag in article.flags:
+            print(f"note: {article.source.path}: {flag.replace('_', ' ')}")
+    print(
+        f"cleaned {len(articles)} file(s) into {out_dir}/ "
+        f"({failed} failed, {skipped} other file(s) passed over)"
+    )
+    if kinds:
+        detail = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+        print(f"removed {sum(kinds.values())} line(s): {detail}")
+    if chars_in:
+        print(f"characters: {chars_in:,} in, {chars_out:,} out ({chars_out / chars_in:.1%} kept)")
+
+
+def run_explain(args: argparse.Namespace, rules: Rules) -> int:
+    try:
+        article = clean_file(args.file, rules=rules)
+    except (CleaningError, OSError) as exc:
+        print(f"article-clean: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    explain(article, sys.stdout, color=color)
+    return EXIT_OK
+
+
+def explain(article: Article, out: TextIO, *, color: bool) -> None:
+    """Every line of the article; removed ones marked ``-`` with kind, rule and confidence."""
+
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if color else text
+
+    source = article.source
+    out.write(paint(BOLD, f"{source.path}") + f"  encoding {source.encoding}, ")
+    fixes = len(article.repairs.encoding_fixes)
+    out.write(f"language {article.language}, {fixes} line(s) repaired by ftfy\n")
+    removals = {r.segment: r for r in article.removals}
+    paragraph = None
+    for seg in article.segments:
+        if paragraph is not None and seg.paragraph != paragraph:
+            out.write("\n")
+        paragraph = seg.paragraph
+        removal = removals.get(seg.id)
+        if removal is None:
+            out.write(f"  {seg.text}\n")
+            continue
+        tag = f"[{removal.kind} {removal.rule} {removal.confidence:.2f}]"
+        out.write(paint(RED, "- ") + paint(YELLOW, tag) + " " + paint(DIM, seg.text) + "\n")
+    kinds = Counter(str(r.kind) for r in article.removals)
+    summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "nothing"
+    out.write(f"\nremoved: {summary}; flags: {', '.join(article.flags) or 'none'}\n")
+
+
+def run_rules(args: argparse.Namespace, rules: Rules) -> int:
+    print(f"{rules.source} (version {rules.version}, sha256 {rules.sha256[:12]})")
+    for rule in rules.rules:
+        print(f"{rule.id:34} {rule.kind:9} {rule.stage:9} {rule.description}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

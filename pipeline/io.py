@@ -1,0 +1,192 @@
+"""Reading inputs and writing outputs, safely.
+
+Guarantees: inputs are only ever opened for reading; every output is written to a temporary
+file in the same folder and renamed into place, so a reader (or a run killed half-way) never
+sees a half-written file; the sidecar (``.json``) is written after the body (``.txt``), so a
+sidecar that exists describes a complete body; two inputs never share an output name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pipeline.article import Article
+from pipeline.errors import DecodeError, OutputError
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True, order=True)
+class InputFile:
+    """An input and where its outputs go, relative to the output folder (no suffix)."""
+
+    path: Path
+    relative: PurePosixPath
+
+
+def input_format(path: Path) -> str:
+    """``html`` or ``text``, from the suffix under any ``.gz``.
+
+    >>> input_format(Path("a/page.html.gz")), input_format(Path("notes.txt"))
+    ('html', 'text')
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return "html" if suffixes and suffixes[-1] in HTML_SUFFIXES else "text"
+
+
+def strip_input_suffixes(name: str) -> str:
+    """The name without ``.gz`` and the text/HTML suffix under it.
+
+    >>> strip_input_suffixes("story.txt.gz"), strip_input_suffixes("v1.2 notes")
+    ('story', 'v1.2 notes')
+    """
+    stem = name
+    if stem.lower().endswith(".gz"):
+        stem = stem[:-3]
+    for suffix in INPUT_SUFFIXES:
+        if stem.lower().endswith(suffix) and len(stem) > len(suffix):
+            return stem[: -len(suffix)]
+    return stem
+
+
+def is_input_name(name: str) -> bool:
+    """Files a folder walk picks up: text or HTML, maybe gzipped; no hidden files."""
+    lowered = name.lower().removesuffix(".gz")
+    return not name.startswith(".") and any(lowered.endswith(s) for s in INPUT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What a walk over the inputs found."""
+
+    inputs: list[InputFile]
+    skipped: list[Path]  # not text/HTML, hidden, or a symbolic link inside a folder
+    conflicts: list[tuple[Path, str]]  # inputs that would overwrite another's outputs
+
+
+def discover(inputs: Iterable[Path]) -> Discovery:
+    """Expand files and folders into inputs with collision-free output names.
+
+    Folders are walked recursively in sorted order; symbolic links inside them are not
+    followed (they may point outside the folder).
+    """
+    found: list[tuple[Path, PurePosixPath]] = []
+    skipped: list[Path] = []
+    for root in inputs:
+        if root.is_dir() and not root.is_symlink():
+            for path in sorted(p for p in root.rglob("*") if not p.is_dir()):
+                relative = PurePosixPath(path.relative_to(root).as_posix())
+                hidden = any(part.startswith(".") for part in relative.parts)
+                if path.is_symlink() or hidden or not is_input_name(path.name):
+                    skipped.append(path)
+                else:
+                    found.append((path, relative))
+        else:
+            found.append((root, PurePosixPath(root.name)))
+    named = _name_outputs(found)
+    owners: dict[PurePosixPath, Path] = {}
+    unique: list[InputFile] = []
+    conflicts: list[tuple[Path, str]] = []
+    for item in dict.fromkeys(named):  # the same file named twice is cleaned once
+        owner = owners.setdefault(item.relative, item.path)
+        if owner == item.path:
+            unique.append(item)
+        else:
+            reason = (
+                f"its outputs would overwrite those of {owner}; clean them into separate folders"
+            )
+            conflicts.append((item.path, reason))
+    return Discovery(unique, skipped, conflicts)
+
+
+def _name_outputs(found: list[tuple[Path, PurePosixPath]]) -> list[InputFile]:
+    """Drop input suffixes from output names, unless two inputs would then share a name.
+
+    Inputs whose stems collide ("a.txt" and "a.html") keep their full names ("a.txt.txt");
+    full names are unique within a folder. Inputs from different roots can still collide:
+    ``discover`` reports those.
+    """
+
+    def stem(rel: PurePosixPath) -> PurePosixPath:
+        return rel.with_name(strip_input_suffixes(rel.name))
+
+    counts = Counter(stem(rel) for _, rel in found)
+    return [InputFile(path, stem(rel) if counts[stem(rel)] == 1 else rel) for path, rel in found]
+
+
+def read_input(path: Path) -> bytes:
+    """The input's bytes, gunzipped when it is gzip (by suffix or by magic number)."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".gz" or data.startswith(GZIP_MAGIC):
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            msg = f"{path}: not a valid gzip file ({exc}); re-download or re-compress it"
+            raise DecodeError(msg) from exc
+    return data
+
+
+def output_paths(out_dir: Path, item: InputFile) -> tuple[Path, Path]:
+    """Where the body and the sidecar of one input go."""
+    base = out_dir / item.relative
+    return base.with_name(base.name + ".txt"), base.with_name(base.name + ".json")
+
+
+def sidecar_bytes(article: Article) -> bytes:
+    return (json.dumps(article.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def body_bytes(article: Article) -> bytes:
+    text = article.clean_text()
+    return (text + "\n").encode("utf-8") if text else b""
+
+
+def write_outputs(article: Article, out_dir: Path, item: InputFile) -> tuple[Path, Path]:
+    """Write ``<name>.txt`` then ``<name>.json``, each atomically."""
+    txt, sidecar = output_paths(out_dir, item)
+    atomic_write(txt, body_bytes(article))
+    atomic_write(sidecar, sidecar_bytes(article))
+    return txt, sidecar
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror}; check the output folder is writable"
+        raise OutputError(msg) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        msg = f"cannot write {path}: {exc.strerror}; earlier outputs are intact"
+        raise OutputError(msg) from exc
+
+
+def read_sidecar(path: Path) -> dict[str, Any] | None:
+    """A sidecar's content, or None when it is missing or unreadable."""
+    try:
+        loaded = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None

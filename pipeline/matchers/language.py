@@ -1,0 +1,174 @@
+"""Is a line in the target language? Cheap evidence first, langdetect only when unsure.
+
+langdetect costs ~2.4 ms a line here; asking it about every line would cap the pipeline at
+about 9 documents a second. Most lines are decided without it:
+
+1. too few letters to judge: keep (langdetect misreads short lines: "Zelensky agrees to talk
+   with Russia" comes back as Afrikaans);
+2. letters mostly in a script the target language does not use: not the target (a Hebrew
+   caption in an English article) — the ``script`` matcher;
+3. enough of the target's function words: the target, keep;
+4. otherwise a long enough line goes to langdetect, seeded so the same line always gets the
+   same answer, and only a confident non-target answer removes it — the ``langdetect`` matcher.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from pipeline.article import Segment
+from pipeline.matchers.base import Context
+from pipeline.rules import LanguageSettings, Rule
+
+WORD = re.compile(r"\w+")
+LETTER = re.compile(r"[^\W\d_]")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
+NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+UNDETERMINED = "und"
+
+
+@functools.lru_cache(maxsize=1)
+def _factory(seed: int) -> DetectorFactory:
+    """langdetect's profiles, loaded once per process; its detectors draw from this seed."""
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.seed = seed
+    return factory
+
+
+@functools.lru_cache(maxsize=4096)
+def script_of(char: str) -> str:
+    """The Unicode script of a letter, from its character name.
+
+    >>> script_of("a"), script_of("א"), script_of("ж"), script_of("中")
+    ('LATIN', 'HEBREW', 'CYRILLIC', 'CJK')
+    """
+    if char.isascii():
+        return "LATIN"
+    try:
+        return unicodedata.name(char).split(" ", 1)[0]
+    except ValueError:
+        return "UNKNOWN"
+
+
+def count_letters(text: str) -> int:
+    """Letters in any script.
+
+    >>> count_letters("Kyiv (Київ), 2022")
+    8
+    """
+    return len(LETTER.findall(text))
+
+
+class LanguageJudge:
+    """Decides line and document languages from one :class:`LanguageSettings`."""
+
+    def __init__(self, settings: LanguageSettings) -> None:
+        self.settings = settings
+
+    def letters(self, text: str) -> Counter[str]:
+        """Letters counted by script (ASCII letters counted in C: they are all Latin)."""
+        counts = Counter(script_of(c) for c in NON_ASCII_LETTER.findall(text))
+        ascii_letters = len(ASCII_LETTER.findall(text))
+        if ascii_letters:
+            counts["LATIN"] += ascii_letters
+        return counts
+
+    def script_share(self, text: str, language: str) -> tuple[float, int] | None:
+        """Share of letters in the scripts ``language`` is written in, and the letter count.
+
+        None when the language's scripts are unknown (then scripts prove nothing). For ASCII
+        text in a Latin-script language the count is an upper bound: the share is 1 anyway.
+        """
+        scripts = self.settings.scripts.get(language)
+        if scripts is None:
+            return None
+        if text.isascii() and "LATIN" in scripts:
+            # The common case, decided in C: every ASCII letter is Latin.
+            return 1.0, len(text)
+        counts = self.letters(text)
+        total = sum(counts.values())
+        if total == 0:
+            return None
+        return sum(counts[s] for s in scripts) / total, total
+
+    def is_positively(self, text: str, language: str) -> bool:
+        """Positive evidence the line is in ``language``: its function words, or, for a
+        language without a word list, its script and a confident langdetect answer."""
+        if self.settings.function_words.get(language):
+            return self.has_function_words(text, language)
+        share = self.script_share(text, language)
+        if share is not None and share[0] < self.settings.script_share:
+            return False
+        if count_letters(text) < self.settings.min_letters_detect:
+            return False
+        detected, probability = self.detect(text)
+        return detected == language and probability >= self.settings.detect_min_prob
+
+    def has_function_words(self, text: str, language: str, share: float | None = None) -> bool:
+        """Enough of the language's commonest words to take the text as that language."""
+        words = self.settings.function_words.get(language)
+        if not words:
+            return False
+        tokens = WORD.findall(text.lower())
+        hits = sum(1 for t in tokens if t in words)
+        if share is None:
+            share = self.settings.function_word_share
+        return hits >= self.settings.min_function_words and hits / max(len(tokens), 1) >= share
+
+    def detect(self, text: str) -> tuple[str, float]:
+        """langdetect's top language and probability (seeded: deterministic)."""
+        detector = _factory(self.settings.seed).create()
+        detector.append(text)
+        try:
+            best = detector.get_probabilities()[0]
+        except (LangDetectException, IndexError):
+            return UNDETERMINED, 0.0
+        return str(best.lang), float(best.prob)
+
+    def document_language(self, text: str) -> str:
+        """The language most of the document is in; ``und`` when there is too little text."""
+        sample = text[: self.settings.document_sample_chars]
+        if count_letters(sample) < self.settings.min_letters_detect:
+            return UNDETERMINED
+        share = self.settings.document_function_word_share
+        for language in sorted(self.settings.function_words):
+            if self.has_function_words(sample, language, share):
+                return language
+        return self.detect(sample)[0]
+
+
+def match_script(segment: Segment, rule: Rule, ctx: Context) -> float | None:
+    """Most letters are in a script the target language is not written in."""
+    if not ctx.filter_language:
+        return None
+    share = ctx.judge.script_share(segment.text, ctx.target_language)
+    if share is None:
+        return None
+    target_share, letters = share
+    if letters < ctx.judge.settings.min_letters or target_share >= ctx.judge.settings.script_share:
+        return None
+    return rule.confidence * (1.0 - target_share)
+
+
+def match_langdetect(segment: Segment, rule: Rule, ctx: Context) -> float | None:
+    """A long enough line that langdetect confidently puts in another language."""
+    if not ctx.filter_language:
+        return None
+    judge = ctx.judge
+    if count_letters(segment.text) < judge.settings.min_letters_detect:
+        return None
+    if judge.has_function_words(segment.text, ctx.target_language):
+        return None
+    language, probability = judge.detect(segment.text)
+    if language in (ctx.target_language, UNDETERMINED):
+        return None
+    if probability < judge.settings.detect_min_prob:
+        return None
+    return rule.confidence * probability

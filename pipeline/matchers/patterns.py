@@ -1,0 +1,23 @@
+"""Context-free matchers: a regex (or phrase list compiled to one) searched in the line."""
+
+from __future__ import annotations
+
+from pipeline.article import Segment
+from pipeline.matchers.base import Context
+from pipeline.rules import Rule
+
+
+def match_pattern(segment: Segment, rule: Rule, ctx: Context) -> float | None:
+    """The rule's pattern occurs in the line, and the line is within the rule's word bounds.
+
+    ``params.max_words`` keeps a pattern meant for a short credit line from firing inside a
+    long sentence that happens to contain the same words.
+    """
+    max_words = rule.param("max_words")
+    if max_words is not None and segment.words > max_words:
+        return None
+    if segment.words < rule.param("min_words", 0):
+        return None
+    if rule.pattern is not None and rule.pattern.search(segment.text):
+        return rule.confidence
+    return None

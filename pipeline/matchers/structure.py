@@ -1,0 +1,52 @@
+"""Structure matchers: the title at the top of a document, and teasers under it.
+
+Both run last, on what the other passes kept, so a caption or credit above the headline does
+not hide it. "Title-like" means short, not a sentence, and alone in its paragraph among kept
+lines. Teasers are the title-like lines between the title and the first real paragraph (seed
+Labour Heartlands: "Zelensky agrees to talk with Russia"). Because the clean body therefore
+always starts with a sentence-like line, cleaning an output again finds no title and removes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipeline.article import Article, Kind, Segment
+from pipeline.matchers.base import Context
+from pipeline.rules import Rule
+from pipeline.segment import is_heading_like
+
+
+def _alone(kept: tuple[Segment, ...], position: int) -> bool:
+    """No kept line directly above or below it in the same paragraph."""
+    seg = kept[position]
+    neighbours = kept[max(position - 1, 0) : position] + kept[position + 1 : position + 2]
+    return not any(abs(n.id - seg.id) == 1 and n.paragraph == seg.paragraph for n in neighbours)
+
+
+def _title_like(kept: tuple[Segment, ...], position: int, max_words: int) -> bool:
+    seg = kept[position]
+    return is_heading_like(seg, max_words) and _alone(kept, position)
+
+
+def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """The first kept line, when it is title-like and real paragraphs follow it."""
+    kept = article.kept()
+    max_words = ctx.rules.heading_max_words
+    if len(kept) < 2 or not _title_like(kept, 0, max_words):
+        return
+    if any(not _title_like(kept, i, max_words) for i in range(1, len(kept))):
+        yield kept[0].id, rule.confidence
+
+
+def match_under_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """Title-like lines between the title and the first real paragraph."""
+    if not any(r.kind is Kind.TITLE for r in article.removals):
+        return
+    kept = article.kept()
+    max_words = ctx.rules.heading_max_words
+    for position in range(len(kept)):
+        if not _title_like(kept, position, max_words):
+            return
+        yield kept[position].id, rule.confidence

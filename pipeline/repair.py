@@ -1,0 +1,113 @@
+"""Repair decoded text: mojibake (ftfy), Unicode NFC, invisible characters, whitespace, and
+hard-wrapped lines.
+
+Guarantees: the result uses ``\\n`` line breaks only, has no control or zero-width characters,
+no tabs, no runs of spaces, no spaces at line ends and no blank lines at its ends. Every line
+ftfy changed is recorded with ftfy's own plan, so ``ftfy.apply_plan(original, steps)`` replays
+it. Quotes keep the author's typography (ftfy's ``uncurl_quotes`` is off). Words are never
+changed beyond what ftfy's fixes do.
+
+Hard wraps (see ``segment.is_hard_wrap``) are rejoined with a space here, not later: the
+decision is made on ftfy-fixed lines, and the joined line goes through ftfy once more, because
+mojibake can straddle the break ("à¢" + " " reads as a mangled no-break space). The output is
+then already what repairing it again would give.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ftfy
+
+from pipeline.article import EncodingFix, Repairs
+from pipeline.segment import is_hard_wrap
+
+FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
+
+LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# C0/C1 controls except tab and newline, plus invisible format characters that break
+# tokenisers: zero-width space, word joiner, BOM, soft hyphen. ZWJ/ZWNJ stay: they carry
+# meaning in Persian, Indic scripts and emoji.
+INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+# Any Unicode whitespace inside a line (tabs, NBSP, thin spaces; also a newline that ftfy's
+# HTML unescaping made out of "&#10;") becomes one space.
+SPACES = re.compile(r"\s+")
+
+
+def needs_ftfy(line: str) -> bool:
+    """Cheap test: can ftfy change this line at all?
+
+    Pure ASCII cannot be mojibake; ftfy's only fixes for ASCII are HTML entities (need ``&``)
+    and terminal escapes (need ESC). ASCII control characters are removed here anyway.
+
+    >>> needs_ftfy("Plain ASCII line.")
+    False
+    >>> needs_ftfy("AT&amp;T"), needs_ftfy("doesnâ€™t")
+    (True, True)
+    """
+    return not line.isascii() or "&" in line or "\x1b" in line
+
+
+def repair(text: str) -> tuple[str, Repairs]:
+    """Return the normalised text and a record of what changed."""
+    fixes: list[EncodingFix] = []
+    counts = [0, 0]  # control characters removed, lines whose whitespace changed
+    lines = [
+        _fix_line(number, line, fixes, counts)
+        for number, line in enumerate(LINE_BREAKS.sub("\n", text).split("\n"))
+    ]
+    joined, joins = _rejoin(lines, fixes, counts)
+    return "\n".join(joined).strip("\n"), Repairs(
+        encoding_fixes=tuple(fixes),
+        control_chars_removed=counts[0],
+        whitespace_changed_lines=counts[1],
+        line_joins=joins,
+    )
+
+
+def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int]) -> str:
+    """ftfy (when it can change anything), then invisible characters, then whitespace."""
+    fixed = line
+    if needs_ftfy(line):
+        explained = ftfy.fix_and_explain(line, FTFY_CONFIG)
+        if explained.text != line:
+            steps = tuple((str(a), str(p)) for a, p in explained.explanation or ())
+            fixes.append(EncodingFix(number, line, steps))
+            fixed = explained.text
+    fixed, removed = INVISIBLE.subn("", fixed)
+    counts[0] += removed
+    spaced = SPACES.sub(" ", fixed).strip(" ")
+    counts[1] += spaced != fixed
+    return spaced
+
+
+def _rejoin(
+    lines: list[str], fixes: list[EncodingFix], counts: list[int]
+) -> tuple[list[str], tuple[tuple[int, int], ...]]:
+    """Join hard-wrapped runs of lines; return the lines and each run's first and last line."""
+    out: list[str] = []
+    runs: list[tuple[int, int]] = []
+    first = 0
+    for number, line in enumerate(lines):
+        if number and is_hard_wrap(lines[number - 1], line):
+            continue
+        if number:
+            out.append(_join_run(lines, first, number, fixes, counts, runs))
+        first = number
+    if lines:
+        out.append(_join_run(lines, first, len(lines), fixes, counts, runs))
+    return out, tuple(runs)
+
+
+def _join_run(
+    lines: list[str],
+    first: int,
+    end: int,
+    fixes: list[EncodingFix],
+    counts: list[int],
+    runs: list[tuple[int, int]],
+) -> str:
+    if end - first == 1:
+        return lines[first]
+    runs.append((first, end - 1))
+    return _fix_line(first, " ".join(lines[first:end]), fixes, counts)

@@ -1,0 +1,50 @@
+"""The context passes: neighbours (revise), then document position (structure).
+
+Revise rules run in file order, over and over, until a round adds nothing: a heading above an
+appeal can only be seen once the appeal's sentences are marked. Every round only adds
+removals, so this ends after at most as many rounds as there are lines. Structure rules run
+once, in order (the title first, then the teasers under it), on whatever is still kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pipeline.article import Article, Stage
+from pipeline.classify import removal_for
+from pipeline.matchers import CONTEXT_MATCHERS, Context
+from pipeline.rules import Rule
+
+
+def _apply(article: Article, rule: Rule, ctx: Context) -> Article:
+    """Run one context rule; return the article with its new removals (or unchanged)."""
+    matcher = CONTEXT_MATCHERS[rule.stage][rule.matcher]
+    removed = set(article.removed_ids())
+    added = []
+    for segment_id, confidence in matcher(article, rule, ctx):
+        if segment_id not in removed:
+            removed.add(segment_id)
+            seg = article.segments[segment_id]
+            added.append(removal_for(rule, seg, confidence, rule.stage))
+    if not added:
+        return article
+    removals = tuple(sorted((*article.removals, *added), key=lambda r: r.segment))
+    return dataclasses.replace(article, removals=removals)
+
+
+def revise(article: Article, ctx: Context) -> Article:
+    """Stage: neighbour rules until nothing changes."""
+    rules = ctx.rules.for_stage(Stage.REVISE)
+    while True:
+        before = len(article.removals)
+        for rule in rules:
+            article = _apply(article, rule, ctx)
+        if len(article.removals) == before:
+            return article
+
+
+def structure(article: Article, ctx: Context) -> Article:
+    """Stage: title and teasers, once, on what the other passes kept."""
+    for rule in ctx.rules.for_stage(Stage.STRUCTURE):
+        article = _apply(article, rule, ctx)
+    return article

@@ -1,0 +1,302 @@
+"""Load and validate the rules file (TOML) into immutable :class:`Rules`.
+
+Everything tunable lives in the file: patterns, phrase lists, thresholds, the language
+settings. This module only checks it. A bad file fails here, naming the rule id and the
+field, before any article is touched. The SHA-256 of the file's bytes goes into every
+output's provenance, so a changed rule set is visible and re-cleans incrementally.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.article import Kind, Stage
+from pipeline.errors import RulesError
+
+DEFAULT_RULES = "rules.toml"
+RULE_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
+RULE_FIELDS = frozenset(
+    {"id", "kind", "matcher", "stage", "description", "confidence", "pattern", "phrases",
+     "ignore_case", "params", "examples"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: which matcher runs, with which parameters, and what it removes."""
+
+    id: str
+    kind: Kind
+    matcher: str
+    stage: Stage
+    description: str
+    confidence: float
+    pattern: re.Pattern[str] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return self.params.get(name, default)
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """How lines are judged to be in the target language (see ``matchers/language.py``)."""
+
+    target: str
+    min_letters: int
+    min_letters_detect: int
+    script_share: float
+    min_function_words: int
+    function_word_share: float
+    detect_min_prob: float
+    document_sample_chars: int
+    document_function_word_share: float
+    seed: int
+    scripts: Mapping[str, frozenset[str]]
+    function_words: Mapping[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The validated rule set, in file order (classify rules: first match wins)."""
+
+    version: int
+    sha256: str
+    source: str
+    heading_max_words: int
+    language: LanguageSettings
+    rules: tuple[Rule, ...]
+
+    def for_stage(self, stage: Stage) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.stage is stage)
+
+    def with_options(
+        self, *, target_language: str | None = None, disabled_kinds: Iterable[str] = ()
+    ) -> Rules:
+        """A copy with another target language and/or whole kinds of removal switched off."""
+        off = {_parse_kind(k, "--disable-kind") for k in disabled_kinds}
+        language = self.language
+        if target_language is not None:
+            language = dataclasses.replace(language, target=target_language.lower())
+        kept = tuple(r for r in self.rules if r.kind not in off)
+        return dataclasses.replace(self, language=language, rules=kept)
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Load ``path``, or the rules shipped with the package when ``path`` is None."""
+    if path is None:
+        data = resources.files("pipeline.data").joinpath(DEFAULT_RULES).read_bytes()
+        source = f"pipeline/data/{DEFAULT_RULES}"
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            msg = f"cannot read rules file {path}: {exc.strerror}"
+            raise RulesError(msg) from exc
+        source = str(path)
+    return parse_rules(data, source)
+
+
+def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        msg = f"{source}: not valid TOML: {exc}"
+        raise RulesError(msg) from exc
+    version = doc.get("version")
+    if not isinstance(version, int):
+        msg = f"{source}: top-level 'version' must be an integer"
+        raise RulesError(msg)
+    rules = tuple(_parse_rule(raw, source) for raw in _list(doc, "rules", source))
+    _check_unique(rules, source)
+    settings = _table(doc, "settings", source)
+    parsed = Rules(
+        version=version,
+        sha256=hashlib.sha256(data).hexdigest(),
+        source=source,
+        heading_max_words=_int(settings, "heading_max_words", f"{source}: [settings]"),
+        language=_parse_language(_table(doc, "language", source), source),
+        rules=rules,
+    )
+    # Imported here: the matchers import this module for the Rule type.
+    from pipeline.matchers import check_matchers
+
+    check_matchers(parsed)
+    return parsed
+
+
+def _parse_rule(raw: Any, source: str) -> Rule:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        msg = f"{source}: every [[rules]] entry needs a string 'id'"
+        raise RulesError(msg)
+    rule_id = raw["id"]
+    where = f"{source}: rule {rule_id}"
+    if not RULE_ID.match(rule_id):
+        msg = f"{where}: 'id' must look like family.slug (lower case)"
+        raise RulesError(msg)
+    unknown = sorted(set(raw) - RULE_FIELDS)
+    if unknown:
+        msg = f"{where}: unknown field(s) {', '.join(unknown)}"
+        raise RulesError(msg)
+    examples = raw.get("examples", {})
+    confidence = raw.get("confidence", 1.0)
+    if not isinstance(confidence, int | float) or not 0 < confidence <= 1:
+        msg = f"{where}: 'confidence' must be a number in (0, 1]"
+        raise RulesError(msg)
+    return Rule(
+        id=rule_id,
+        kind=_parse_kind(raw.get("kind"), where),
+        matcher=_str(raw, "matcher", where),
+        stage=_parse_stage(raw.get("stage", "classify"), where),
+        description=_str(raw, "description", where),
+        confidence=float(confidence),
+        pattern=_compile(raw, where),
+        params=_params(raw, where),
+        examples_match=tuple(_strings(examples, "match", where)),
+        examples_no_match=tuple(_strings(examples, "no_match", where)),
+    )
+
+
+def _compile(raw: dict[str, Any], where: str) -> re.Pattern[str] | None:
+    """One regex per rule: a ``pattern``, or ``phrases`` joined as whole-word alternatives."""
+    flags = re.IGNORECASE if raw.get("ignore_case", True) else 0
+    if "pattern" in raw and "phrases" in raw:
+        msg = f"{where}: give 'pattern' or 'phrases', not both"
+        raise RulesError(msg)
+    if "phrases" in raw:
+        phrases = _strings(raw, "phrases", where)
+        source = r"\b(?:" + "|".join(phrase_regex(p) for p in phrases) + r")\b"
+    elif "pattern" in raw:
+        source = _str(raw, "pattern", where)
+    else:
+        return None
+    try:
+        return re.compile(source, flags)
+    except re.error as exc:
+        msg = f"{where}: 'pattern' does not compile: {exc}"
+        raise RulesError(msg) from exc
+
+
+def phrase_regex(phrase: str) -> str:
+    """A phrase as a regex: any whitespace between words, straight or curly apostrophes.
+
+    >>> phrase_regex("we're here")
+    "we['’]re\\\\s+here"
+    """
+    words = [re.escape(w).replace("'", "['’]") for w in phrase.split()]
+    return r"\s+".join(words)
+
+
+def _params(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    params = raw.get("params", {})
+    if not isinstance(params, dict):
+        msg = f"{where}: 'params' must be a table"
+        raise RulesError(msg)
+    return dict(params)
+
+
+def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
+    where = f"{source}: [language]"
+    words = _table(table, "function_words", where)
+    scripts = _table(table, "scripts", where)
+    return LanguageSettings(
+        target=_str(table, "target", where).lower(),
+        min_letters=_int(table, "min_letters", where),
+        min_letters_detect=_int(table, "min_letters_detect", where),
+        script_share=_float(table, "script_share", where),
+        min_function_words=_int(table, "min_function_words", where),
+        function_word_share=_float(table, "function_word_share", where),
+        detect_min_prob=_float(table, "detect_min_prob", where),
+        document_sample_chars=_int(table, "document_sample_chars", where),
+        document_function_word_share=_float(table, "document_function_word_share", where),
+        seed=_int(table, "seed", where),
+        scripts={lang: frozenset(_strings(scripts, lang, where)) for lang in sorted(scripts)},
+        function_words={
+            lang: frozenset(w.lower() for w in _strings(words, lang, where)) for lang in words
+        },
+    )
+
+
+def _check_unique(rules: tuple[Rule, ...], source: str) -> None:
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            msg = f"{source}: rule id {rule.id} is used twice"
+            raise RulesError(msg)
+        seen.add(rule.id)
+
+
+def _parse_kind(value: Any, where: str) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        choices = ", ".join(k.value for k in Kind)
+        msg = f"{where}: 'kind' {value!r} is not one of {choices}"
+        raise RulesError(msg) from None
+
+
+def _parse_stage(value: Any, where: str) -> Stage:
+    try:
+        return Stage(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in Stage)
+        msg = f"{where}: 'stage' {value!r} is not one of {choices}"
+        raise RulesError(msg) from None
+
+
+def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = doc.get(name)
+    if not isinstance(value, dict):
+        msg = f"{where}: missing table [{name}]"
+        raise RulesError(msg)
+    return value
+
+
+def _list(doc: dict[str, Any], name: str, where: str) -> list[Any]:
+    value = doc.get(name, [])
+    if not isinstance(value, list):
+        msg = f"{where}: '{name}' must be an array"
+        raise RulesError(msg)
+    return value
+
+
+def _str(doc: dict[str, Any], name: str, where: str) -> str:
+    value = doc.get(name)
+    if not isinstance(value, str) or not value:
+        msg = f"{where}: '{name}' must be a non-empty string"
+        raise RulesError(msg)
+    return value
+
+
+def _strings(doc: dict[str, Any], name: str, where: str) -> list[str]:
+    value = doc.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        msg = f"{where}: '{name}' must be a list of strings"
+        raise RulesError(msg)
+    return value
+
+
+def _int(doc: dict[str, Any], name: str, where: str) -> int:
+    value = doc.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        msg = f"{where}: '{name}' must be an integer"
+        raise RulesError(msg)
+    return value
+
+
+def _float(doc: dict[str, Any], name: str, where: str) -> float:
+    value = doc.get(name)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        msg = f"{where}: '{name}' must be a number"
+        raise RulesError(msg)
+    return float(value)
