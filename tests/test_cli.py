@@ -1,0 +1,110 @@
+"""The article-clean command, run in-process through ``main`` and as an installed script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import SEED_FILES
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    (folder / "nested").mkdir(parents=True)
+    for seed in SEED_FILES:
+        shutil.copy(seed, folder / seed.name)
+    shutil.copy(SEED_FILES[0], folder / "nested" / "copy.txt")
+    return folder
+
+
+def test_clean_folder_writes_body_and_sidecar_per_input(raw: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "clean"
+    assert main(["clean", str(raw), "--out", str(out)]) == 0
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    stems = [s.stem for s in SEED_FILES]
+    expected = [f"{s}.{ext}" for s in stems for ext in ("json", "txt")]
+    assert written == sorted([*expected, "nested/copy.json", "nested/copy.txt"])
+    sidecar = json.loads((out / f"{stems[1]}.json").read_text())
+    assert sidecar["title"] == "Russia-Ukraine Peace Talks: The Proposal"
+    assert sidecar["source"]["path"] == str(raw / SEED_FILES[1].name)
+    assert set(sidecar) >= {"source", "language", "encoding_fixes", "removals", "stats", "pipeline"}
+    assert "cleaned 3 file(s)" in capsys.readouterr().out
+
+
+def test_outputs_are_byte_identical_across_runs(raw: Path, tmp_path: Path) -> None:
+    main(["clean", str(raw), "--out", str(tmp_path / "a"), "-q"])
+    main(["clean", str(raw), "--out", str(tmp_path / "b"), "-q"])
+    for first in (tmp_path / "a").rglob("*.*"):
+        assert (
+            first.read_bytes() == (tmp_path / "b" / first.relative_to(tmp_path / "a")).read_bytes()
+        )
+
+
+def test_raw_is_never_modified(raw: Path, tmp_path: Path) -> None:
+    before = {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()}
+    main(["clean", str(raw), "--out", str(tmp_path / "out"), "-q"])
+    assert {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()} == before
+
+
+def test_a_bad_file_fails_alone_with_exit_1(raw: Path, tmp_path: Path, capsys) -> None:
+    (raw / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    out = tmp_path / "out"
+    assert main(["clean", str(raw), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "picture.txt" in err
+    assert "PNG image" in err
+    assert (out / f"{SEED_FILES[0].stem}.txt").exists()
+    assert not (out / "picture.txt").exists()
+
+
+def test_html_is_rejected_clearly_for_now(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Hi</p></body></html>")
+    assert main(["clean", str(page), "--out", str(tmp_path / "out")]) == 1
+    assert "HTML input is not supported yet" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:
+    assert main(["clean", str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    bad_rules = tmp_path / "rules.toml"
+    bad_rules.write_text("version = 'x'")
+    assert main(["clean", str(tmp_path), "--out", str(tmp_path), "--rules", str(bad_rules)]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["clean"])
+    assert exc.value.code == 2
+
+
+def test_disable_kind_keeps_those_lines(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    main(["clean", str(raw / SEED_FILES[1].name), "--out", str(out), "--disable-kind", "appeal"])
+    assert "Just click the donate button below" in (out / f"{SEED_FILES[1].stem}.txt").read_text()
+
+
+def test_explain_marks_every_removal_plainly_when_not_a_terminal(capsys) -> None:
+    assert main(["explain", str(SEED_FILES[0])]) == 0
+    shown = capsys.readouterr().out
+    assert "- [trailer trailer.reported_by 1.00] As reported by Ynetnews" in shown
+    assert "  Bombed out cities" in shown
+    assert "\033[" not in shown
+    assert main(["explain", str(SEED_FILES[0]), "--color", "always"]) == 0
+    assert "\033[31m" in capsys.readouterr().out
+
+
+def test_installed_console_script_runs(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("article-clean")
+    result = subprocess.run(
+        [str(script), "clean", str(SEED_FILES[0]), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / f"{SEED_FILES[0].stem}.txt").read_text().startswith("In proposal made")

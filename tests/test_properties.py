@@ -1,0 +1,104 @@
+"""Properties over generated input: decoding never fails, invariants hold, cleaning is
+deterministic and idempotent, and every removal's offsets point at its text."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline import Article, CleaningError, clean_bytes
+from pipeline.decode import decode
+
+BODY = [
+    "Russia promised on Tuesday to scale down military operations around Kyiv.",
+    "“It does not mean that the threat to Kyiv is over,” spokesman John Kirby told a briefing.",
+    "Military exercises would take place with the consent of the guarantor countries.",
+    "They were boiling soup on a makeshift stove in the stairwell.",
+    "In proposal made in Ukraine-Russia talks, Kyiv to agree not to join military alliances or "
+    "host foreign bases, with its security guaranteed by NATO members",
+]
+SHORT = [
+    "Bombed out cities",
+    "Zelensky agrees to talk with Russia",
+    "1/ Russian offensive scaled down",
+    "Ukraine's delegation to talks with Russia in Turkey on Tuesday",
+    "Support Labour Heartlands",
+    "Independent Journalism Needs You",
+]
+BOILERPLATE = [
+    "Ukraine’s delegation to talks with Russia in Turkey on Tuesday (Photo: Reuters)",
+    "Photograph: Alastair Grant/AP",
+    "Just click the donate button below",
+    "Your donations keep us going and help us uphold the principles of independent journalism.",
+    "As reported by Ynetnews",
+    "רומן אברמוביץ' בשיחות בטורקיה",
+    "Sign up for our newsletter to get the day’s top stories.",
+    "on a road towards the village of Rusaniv was littered with burnt-out tanks.",
+]
+LINE = st.one_of(
+    st.sampled_from(BODY + SHORT + BOILERPLATE),
+    # Text, not binary: control characters are the arbitrary-bytes test's business.
+    st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=60),
+)
+DOCUMENT = st.lists(
+    st.tuples(LINE, st.sampled_from(["\n", "\n\n", "\n\n\n"])), min_size=0, max_size=25
+).map(lambda parts: "".join(line + sep for line, sep in parts))
+
+
+def check_invariants(article: Article) -> None:
+    previous_end = -1
+    for index, seg in enumerate(article.segments):
+        assert seg.id == index
+        assert previous_end < seg.start <= seg.end <= len(article.text)
+        assert article.text[seg.start : seg.end] == seg.text
+        assert seg.text and "\n" not in seg.text
+        previous_end = seg.end
+    assert len({r.segment for r in article.removals}) == len(article.removals)
+    for removal in article.removals:
+        seg = article.segments[removal.segment]
+        assert (removal.start, removal.end) == (seg.start, seg.end)
+        assert 0 < removal.confidence <= 1
+    kept_text = [s.text for s in article.kept()]
+    assert article.clean_text().replace("\n\n", "\n").split("\n") == (kept_text or [""])
+
+
+@given(st.binary(max_size=2000))
+def test_decode_never_raises(data: bytes) -> None:
+    text, encoding = decode(data)
+    assert isinstance(text, str)
+    assert encoding
+
+
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_clean_or_fail_clearly(data: bytes) -> None:
+    try:
+        article = clean_bytes(data, source_id="fuzz.txt")
+    except CleaningError as exc:
+        assert "fuzz.txt" in str(exc)
+    else:
+        check_invariants(article)
+        article.clean_text().encode("utf-8")  # always valid UTF-8
+
+
+@given(DOCUMENT)
+def test_invariants_and_offsets(document: str) -> None:
+    article = clean_bytes(document.encode(), source_id="doc.txt")
+    check_invariants(article)
+    for entry in article.to_json()["removals"]:
+        assert article.text[entry["start"] : entry["end"]] == entry["text"]
+
+
+@given(DOCUMENT)
+def test_deterministic(document: str) -> None:
+    first = clean_bytes(document.encode(), source_id="doc.txt")
+    second = clean_bytes(document.encode(), source_id="doc.txt")
+    assert first.to_json() == second.to_json()
+    assert first.clean_text() == second.clean_text()
+
+
+@given(DOCUMENT)
+def test_cleaning_an_output_again_removes_nothing(document: str) -> None:
+    body = clean_bytes(document.encode(), source_id="doc.txt").clean_text()
+    again = clean_bytes(body.encode(), source_id="again.txt")
+    assert again.removals == ()
+    assert again.clean_text() == body

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from pipeline import clean_bytes
+from pipeline.errors import DecodeError, OutputError
+from pipeline.io import atomic_write, discover, read_input, write_outputs
+
+
+def test_gzip_is_read_transparently_and_bad_gzip_is_a_clear_error(tmp_path: Path) -> None:
+    good = tmp_path / "a.txt.gz"
+    good.write_bytes(gzip.compress(b"Hello there."))
+    assert read_input(good) == b"Hello there."
+    bad = tmp_path / "b.txt.gz"
+    bad.write_bytes(b"\x1f\x8b not really gzip")
+    with pytest.raises(DecodeError, match=r"b\.txt\.gz.*gzip"):
+        read_input(bad)
+
+
+def test_discover_names_outputs_without_suffixes_and_avoids_collisions(tmp_path: Path) -> None:
+    for name in ["x.txt", "y.txt.gz", "sub/z.text", "a.txt", "a.html", "notes.md", ".hidden.txt"]:
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("text")
+    found = discover([tmp_path])
+    names = {item.path.name: item.relative for item in found.inputs}
+    assert names["x.txt"] == PurePosixPath("x")
+    assert names["y.txt.gz"] == PurePosixPath("y")
+    assert names["z.text"] == PurePosixPath("sub/z")
+    assert names["a.txt"] == PurePosixPath("a.txt")
+    assert names["a.html"] == PurePosixPath("a.html")
+    assert sorted(p.name for p in found.skipped) == [".hidden.txt", "notes.md"]
+    assert len({item.relative for item in found.inputs}) == len(found.inputs)
+
+
+def test_discover_reports_cross_folder_collisions(tmp_path: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text("text")
+    found = discover([tmp_path / "one", tmp_path / "two"])
+    assert [i.path.parent.name for i in found.inputs] == ["one"]
+    assert found.conflicts[0][0] == tmp_path / "two" / "same.txt"
+    assert "overwrite" in found.conflicts[0][1]
+
+
+def test_discover_does_not_follow_symlinks_inside_folders(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "link.txt").symlink_to(outside)
+    found = discover([raw])
+    assert found.inputs == []
+    assert found.skipped == [raw / "link.txt"]
+
+
+def test_write_outputs_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    article = clean_bytes(b"Body sentence one.\n\nPhoto: Reuters", source_id="s.txt")
+    (item,) = discover([_write(tmp_path / "in" / "s.txt")]).inputs
+    txt, sidecar = write_outputs(article, tmp_path / "out", item)
+    assert txt.read_text() == "Body sentence one.\n"
+    assert '"rule": "caption.credit_line"' in sidecar.read_text()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.json", "s.txt"]
+
+
+def test_atomic_write_into_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        blocker = tmp_path / "file"
+        blocker.write_text("not a folder")
+        target = blocker / "out.txt"  # a folder path through a file fails even for root
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        target = locked / "out.txt"
+    with pytest.raises(OutputError, match="cannot write"):
+        atomic_write(target, b"data")
+
+
+def _write(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("Body sentence one.")
+    return path

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline import clean_bytes, clean_file, load_rules
+from pipeline.matchers import language
+from tests.conftest import SEED_FILES
+
+
+def test_langdetect_is_asked_about_few_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap evidence decides most lines; langdetect sees only the unsure ones."""
+    calls: list[str] = []
+    original = language.LanguageJudge.detect
+
+    def counting(self: language.LanguageJudge, text: str) -> tuple[str, float]:
+        calls.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(language.LanguageJudge, "detect", counting)
+    lines = 0
+    for seed in SEED_FILES:
+        lines += len(clean_file(seed).segments)
+    assert lines > 80
+    assert len(calls) <= lines // 10
+
+
+def test_detection_is_deterministic() -> None:
+    judge = language.LanguageJudge(load_rules().language)
+    text = "Der Bundeskanzler sagte am Dienstag, dass die Gespräche fortgesetzt werden."
+    assert {judge.detect(text) for _ in range(5)} == {judge.detect(text)}
+    assert judge.detect(text)[0] == "de"
+
+
+def test_a_whole_article_in_another_language_is_flagged_not_emptied() -> None:
+    german = (
+        "Der Bundeskanzler sagte am Dienstag, dass die Gespräche fortgesetzt werden.\n\n"
+        "Die Delegationen wollen sich nach Angaben beider Seiten in der kommenden Woche treffen.\n"
+    )
+    article = clean_bytes(german.encode(), source_id="de.txt")
+    assert article.language == "de"
+    assert "off_target_language" in article.flags
+    assert article.clean_text() == german.strip()
+    auto = load_rules().with_options(target_language="auto")
+    assert clean_bytes(german.encode(), source_id="de.txt", rules=auto).flags == ()
+
+
+def test_other_target_language_removes_english_lines() -> None:
+    text = (
+        "Der Bundeskanzler sagte am Dienstag, dass die Gespräche fortgesetzt werden.\n\n"
+        "This English sentence about the talks should not be in a German article at all.\n\n"
+        "Die Delegationen wollen sich nach Angaben beider Seiten bald treffen.\n\n"
+        "Beobachter rechnen nicht mit einer schnellen Einigung über die strittigen Fragen.\n\n"
+        "Die Regierung in Kiew hatte zuvor neue Sicherheitsgarantien gefordert.\n"
+    )
+    german = load_rules().with_options(target_language="de")
+    article = clean_bytes(text.encode(), source_id="de.txt", rules=german)
+    assert [str(r.kind) for r in article.removals] == ["language"]
+    assert "English" not in article.clean_text()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import load_rules
+from pipeline.errors import RulesError
+from pipeline.rules import parse_rules
+
+SHIPPED = (Path(__file__).parents[2] / "pipeline" / "data" / "rules.toml").read_text("utf-8")
+
+
+def with_rule(body: str) -> bytes:
+    return (SHIPPED + "\n[[rules]]\n" + body).encode()
+
+
+def test_shipped_rules_load_with_hash_and_order() -> None:
+    rules = load_rules()
+    assert rules.version == 1
+    assert re.fullmatch(r"[0-9a-f]{64}", rules.sha256)
+    ids = [r.id for r in rules.rules]
+    assert ids.index("caption.credit_parenthetical") < ids.index("language.detect")
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('id = "Bad Id"\nkind = "caption"', "family.slug"),
+        ('id = "x.y"\nkind = "nonsense"\nmatcher = "pattern"\ndescription = "d"', "'kind'"),
+        (
+            'id = "x.y"\nkind = "caption"\nmatcher = "nope"\ndescription = "d"\npattern = "a"',
+            "matcher",
+        ),
+        (
+            'id = "x.y"\nkind = "caption"\nmatcher = "pattern"\ndescription = "d"\npattern = "("',
+            "compile",
+        ),
+        (
+            'id = "x.y"\nkind = "caption"\nmatcher = "pattern"\ndescription = "d"\nconfidence = 2',
+            "confidence",
+        ),
+        (
+            'id = "x.y"\nkind = "caption"\nmatcher = "pattern"\ndescription = "d"\npatern = "a"',
+            "patern",
+        ),
+        (
+            'id = "caption.twin"\nkind = "caption"\nmatcher = "pattern"\n'
+            'description = "d"\npattern = "a"',
+            "twice",
+        ),
+    ],
+)
+def test_bad_rules_fail_at_load_naming_rule_and_field(body: str, message: str) -> None:
+    with pytest.raises(RulesError, match=re.escape(message)):
+        parse_rules(with_rule(body), "custom.toml")
+
+
+def test_invalid_toml_and_missing_file() -> None:
+    with pytest.raises(RulesError, match="not valid TOML"):
+        parse_rules(b"version = ", "broken.toml")
+    with pytest.raises(RulesError, match="cannot read rules file"):
+        load_rules("/nonexistent/rules.toml")
+
+
+def test_with_options_switches_kinds_off_and_sets_language() -> None:
+    rules = load_rules().with_options(target_language="DE", disabled_kinds=["appeal"])
+    assert rules.language.target == "de"
+    assert all(r.kind != "appeal" for r in rules.rules)
+    with pytest.raises(RulesError, match="kind"):
+        load_rules().with_options(disabled_kinds=["adverts"])
+
+
+def test_a_changed_rules_file_changes_the_hash() -> None:
+    assert parse_rules(SHIPPED.encode()).sha256 != parse_rules((SHIPPED + "\n").encode()).sha256
