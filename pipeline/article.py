@@ -144,6 +144,7 @@ class Article:
     repairs: Repairs = field(default_factory=Repairs)
     language: str | None = None
     flags: tuple[str, ...] = ()
+    headings: tuple[int, ...] = ()  # ids of kept segments recognised as section headings
 
     def removed_ids(self) -> frozenset[int]:
         return frozenset(r.segment for r in self.removals)
@@ -194,6 +195,11 @@ class Article:
                 "format": self.source.format,
             },
             "title": self.title,
+            "headings": [
+                {"start": s.start, "end": s.end, "text": s.text}
+                for s in self.segments
+                if s.id in self.headings
+            ],
             "language": self.language,
             "flags": list(self.flags),
             "encoding_fixes": [

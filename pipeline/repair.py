@@ -32,6 +32,9 @@ INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
 # Any Unicode whitespace inside a line (tabs, NBSP, thin spaces; also a newline that ftfy's
 # HTML unescaping made out of "&#10;") becomes one space.
 SPACES = re.compile(r"\s+")
+# ftfy + cleanup reach a fixed point in one round for almost every line, two when whitespace
+# hid mojibake; the bound only guards against a pathological oscillation.
+MAX_REPAIR_ROUNDS = 4
 
 
 def needs_ftfy(line: str) -> bool:
@@ -66,19 +69,25 @@ def repair(text: str) -> tuple[str, Repairs]:
 
 
 def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int]) -> str:
-    """ftfy (when it can change anything), then invisible characters, then whitespace."""
+    """ftfy (when it can change anything), then invisible characters, then whitespace;
+    again until the line stops changing, since a stripped no-break space can expose
+    mojibake ftfy did not see. Each ftfy application is recorded with its own input."""
     fixed = line
-    if needs_ftfy(line):
-        explained = ftfy.fix_and_explain(line, FTFY_CONFIG)
-        if explained.text != line:
-            steps = tuple((str(a), str(p)) for a, p in explained.explanation or ())
-            fixes.append(EncodingFix(number, line, steps))
-            fixed = explained.text
-    fixed, removed = INVISIBLE.subn("", fixed)
-    counts[0] += removed
-    spaced = SPACES.sub(" ", fixed).strip(" ")
-    counts[1] += spaced != fixed
-    return spaced
+    for _ in range(MAX_REPAIR_ROUNDS):
+        before = fixed
+        if needs_ftfy(fixed):
+            explained = ftfy.fix_and_explain(fixed, FTFY_CONFIG)
+            if explained.text != fixed:
+                steps = tuple((str(a), str(p)) for a, p in explained.explanation or ())
+                fixes.append(EncodingFix(number, fixed, steps))
+                fixed = explained.text
+        visible, removed = INVISIBLE.subn("", fixed)
+        counts[0] += removed
+        fixed = SPACES.sub(" ", visible).strip(" ")
+        counts[1] += fixed != visible
+        if fixed == before:
+            break
+    return fixed
 
 
 def _rejoin(

@@ -21,7 +21,9 @@ def test_curly_quotes_are_kept() -> None:
 
 
 def test_invisible_characters_and_whitespace() -> None:
-    text, repairs = repair("  Zero\u200bwidth\u00a0\u00a0and\ttabs.  \r\nsoft\u00adhyphen\x00\n\n\n")
+    text, repairs = repair(
+        "  Zero\u200bwidth\u00a0\u00a0and\ttabs.  \r\nsoft\u00adhyphen\x00\n\n\n"
+    )
     assert text == "Zerowidth and tabs.\nsofthyphen"
     # ftfy removes the NUL on the non-ASCII line itself (and says so); we remove the rest.
     assert repairs.control_chars_removed == 2
