@@ -23,7 +23,7 @@ from pipeline.article import Article, Kind, PipelineInfo, Source
 from pipeline.classify import classify
 from pipeline.decode import decode, sniff_binary
 from pipeline.errors import DecodeError, UnsupportedInputError
-from pipeline.io import input_format, read_input
+from pipeline.io import gunzip_if_needed, input_format, read_input
 from pipeline.matchers import Context, LanguageJudge
 from pipeline.matchers.language import UNDETERMINED
 from pipeline.repair import repair
@@ -61,7 +61,9 @@ def clean_bytes(
     fmt: str = "text",
     timings: dict[str, float] | None = None,
 ) -> Article:
-    """Clean one document. Raises :class:`DecodeError` when the bytes are not text.
+    """Clean one document (gzipped or not). Raises :class:`DecodeError` when it is not text.
+
+    The source hash and size recorded are those of ``data`` as given.
 
     ``timings``, when given, accumulates seconds per stage (for the benchmark).
     """
@@ -99,7 +101,8 @@ def clean_file(
     return clean_bytes(data, source_id=source, rules=rules, fmt=input_format(path), timings=timings)
 
 
-def _load(data: bytes, source_id: str, rules: Rules) -> Article:
+def _load(raw: bytes, source_id: str, rules: Rules) -> Article:
+    data = gunzip_if_needed(raw, source_id)
     binary = sniff_binary(data)
     if binary is not None:
         msg = f"{source_id}: this is a {binary}, not text; remove it from the input folder"
@@ -111,8 +114,8 @@ def _load(data: bytes, source_id: str, rules: Rules) -> Article:
     text, repairs = repair(raw_text)
     source = Source(
         path=source_id,
-        sha256=hashlib.sha256(data).hexdigest(),
-        bytes=len(data),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        bytes=len(raw),
         encoding=encoding,
     )
     info = PipelineInfo(

@@ -129,15 +129,19 @@ def _name_outputs(found: list[tuple[Path, PurePosixPath]]) -> list[InputFile]:
 
 
 def read_input(path: Path) -> bytes:
-    """The input's bytes, gunzipped when it is gzip (by suffix or by magic number)."""
-    data = path.read_bytes()
-    if path.suffix.lower() == ".gz" or data.startswith(GZIP_MAGIC):
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            msg = f"{path}: not a valid gzip file ({exc}); re-download or re-compress it"
-            raise DecodeError(msg) from exc
-    return data
+    """The file's bytes, as they are on disk (``clean_bytes`` gunzips)."""
+    return path.read_bytes()
+
+
+def gunzip_if_needed(data: bytes, source_id: str) -> bytes:
+    """Decompress gzip data (recognised by its magic number); other data is returned as is."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        msg = f"{source_id}: not a valid gzip file ({exc}); re-download or re-compress it"
+        raise DecodeError(msg) from exc
 
 
 def output_paths(out_dir: Path, item: InputFile) -> tuple[Path, Path]:

@@ -1,24 +1,29 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from pipeline import clean_bytes
+from pipeline import clean_bytes, clean_file
 from pipeline.errors import DecodeError, OutputError
-from pipeline.io import atomic_write, discover, read_input, write_outputs
+from pipeline.io import atomic_write, discover, write_outputs
 
 
 def test_gzip_is_read_transparently_and_bad_gzip_is_a_clear_error(tmp_path: Path) -> None:
     good = tmp_path / "a.txt.gz"
-    good.write_bytes(gzip.compress(b"Hello there."))
-    assert read_input(good) == b"Hello there."
+    packed = gzip.compress(b"Hello there.")
+    good.write_bytes(packed)
+    article = clean_file(good)
+    assert article.clean_text() == "Hello there."
+    assert article.source.sha256 == hashlib.sha256(packed).hexdigest()  # the file as on disk
+    assert article.source.bytes == len(packed)
     bad = tmp_path / "b.txt.gz"
     bad.write_bytes(b"\x1f\x8b not really gzip")
     with pytest.raises(DecodeError, match=r"b\.txt\.gz.*gzip"):
-        read_input(bad)
+        clean_file(bad)
 
 
 def test_discover_names_outputs_without_suffixes_and_avoids_collisions(tmp_path: Path) -> None:
