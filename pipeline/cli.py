@@ -140,7 +140,8 @@ def run_explain(args: argparse.Namespace, rules: Rules) -> int:
 
 
 def explain(article: Article, out: TextIO, *, color: bool) -> None:
-    """Every line of the article; removed ones marked ``-`` with kind, rule and confidence."""
+    """Every line of the article: headings marked ``#``, removed ones ``-`` with kind, rule
+    and confidence."""
 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{RESET}" if color else text
@@ -157,7 +158,9 @@ def explain(article: Article, out: TextIO, *, color: bool) -> None:
         paragraph = seg.paragraph
         removal = removals.get(seg.id)
         if removal is None:
-            out.write(f"  {seg.text}\n")
+            marker = "# " if seg.id in article.headings else "  "
+            out.write(paint(BOLD, marker + seg.text) if marker == "# " else marker + seg.text)
+            out.write("\n")
             continue
         tag = f"[{removal.kind} {removal.rule} {removal.confidence:.2f}]"
         out.write(paint(RED, "- ") + paint(YELLOW, tag) + " " + paint(DIM, seg.text) + "\n")

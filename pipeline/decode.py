@@ -63,8 +63,8 @@ def decode(data: bytes) -> tuple[str, str]:
 
     >>> decode("caf\\u00e9".encode("utf-8"))
     ('café', 'utf-8')
-    >>> decode("caf\\u00e9 \\u201cquoted\\u201d".encode("cp1252"))[0]
-    'café “quoted”'
+    >>> decode("The café said “no” to the naïve plan on Tuesday.".encode("cp1252"))
+    ('The café said “no” to the naïve plan on Tuesday.', 'cp1252')
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):

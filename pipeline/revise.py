@@ -13,6 +13,7 @@ import dataclasses
 from pipeline.article import Article, Stage
 from pipeline.classify import removal_for
 from pipeline.matchers import CONTEXT_MATCHERS, Context
+from pipeline.matchers.structure import find_headings
 from pipeline.rules import Rule
 
 
@@ -44,7 +45,8 @@ def revise(article: Article, ctx: Context) -> Article:
 
 
 def structure(article: Article, ctx: Context) -> Article:
-    """Stage: title and teasers, once, on what the other passes kept."""
+    """Stage: title and teasers, once, on what the other passes kept; then the headings."""
     for rule in ctx.rules.for_stage(Stage.STRUCTURE):
         article = _apply(article, rule, ctx)
-    return article
+    headings = find_headings(article, ctx.rules.heading_max_words)
+    return dataclasses.replace(article, headings=headings)

@@ -92,7 +92,7 @@ def test_explain_marks_every_removal_plainly_when_not_a_terminal(capsys) -> None
     assert main(["explain", str(SEED_FILES[0])]) == 0
     shown = capsys.readouterr().out
     assert "- [trailer trailer.reported_by 1.00] As reported by Ynetnews" in shown
-    assert "  Bombed out cities" in shown
+    assert "# Bombed out cities" in shown
     assert "\033[" not in shown
     assert main(["explain", str(SEED_FILES[0]), "--color", "always"]) == 0
     assert "\033[31m" in capsys.readouterr().out

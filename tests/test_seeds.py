@@ -96,6 +96,7 @@ def test_heartlands_removes_the_whole_appeal_and_nothing_before_it(heartlands: A
 
 def test_heartlands_keeps_headings_and_numbered_headings(heartlands: Article) -> None:
     body = heartlands.clean_text().split("\n")
+    recognised = {heartlands.segments[i].text for i in heartlands.headings}
     for heading in [
         "Ukraine’s Proposal For Peace Treaty",
         "1/ Russian offensive scaled down",
@@ -108,6 +109,7 @@ def test_heartlands_keeps_headings_and_numbered_headings(heartlands: Article) ->
         "Cautious reaction to Ukraine-Russia talks from Western leaders",
     ]:
         assert heading in body
+        assert heading in recognised
 
 
 @pytest.mark.parametrize("seed", [YNET, HEARTLANDS], ids=lambda p: p.stem)

@@ -30,6 +30,33 @@ def _title_like(kept: tuple[Segment, ...], position: int, max_words: int) -> boo
     return is_heading_like(seg, max_words) and _alone(kept, position)
 
 
+def find_headings(article: Article, max_words: int) -> tuple[int, ...]:
+    """Kept heading-shaped lines inside the body: alone in their paragraph, or opening it
+    above sentence text ("1/ Russian offensive scaled down" over its paragraph)."""
+    kept = article.kept()
+    found = []
+    for i, seg in enumerate(kept):
+        if not is_heading_like(seg, max_words):
+            continue
+        above = kept[i - 1] if i else None
+        below = kept[i + 1] if i + 1 < len(kept) else None
+        if _same_block(above, seg):
+            continue
+        if not _same_block(seg, below) or (below and not is_heading_like(below, max_words)):
+            found.append(seg.id)
+    return tuple(found)
+
+
+def _same_block(upper: Segment | None, lower: Segment | None) -> bool:
+    """Neighbouring lines of one paragraph."""
+    return (
+        upper is not None
+        and lower is not None
+        and lower.id == upper.id + 1
+        and lower.paragraph == upper.paragraph
+    )
+
+
 def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
     """The first kept line, when it is title-like and real paragraphs follow it."""
     kept = article.kept()
