@@ -1,7 +1,7 @@
 """The pipeline: bytes in, an annotated :class:`Article` out.
 
-``clean_bytes`` decodes and repairs the bytes into the normalised text, judges the document's
-language once, then runs ``STAGES`` in order. Each stage is a pure function of the article and
+``clean_bytes`` decodes and repairs the bytes into the normalised text, cuts it into line
+segments, judges the document's language once, then runs ``STAGES`` in order. Each stage is a pure function of the article and
 the per-document context and returns a new article, so the whole is deterministic: the same
 bytes and rules give the same article, and so the same output bytes.
 """
@@ -31,9 +31,9 @@ from pipeline.revise import revise, structure
 from pipeline.rules import Rules, load_rules
 from pipeline.segment import segment
 
-Stage = Callable[[Article, Context], Article]
-# Runs after decode, repair and segment, which need no context.
-STAGES: tuple[tuple[str, Stage], ...] = (
+StageFn = Callable[[Article, Context], Article]
+# Run after decode, repair and segment, which need no context.
+STAGES: tuple[tuple[str, StageFn], ...] = (
     ("classify", classify),
     ("revise", revise),
     ("structure", structure),
@@ -42,9 +42,9 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 # stray ones (fewer than MIN_GARBAGE_CHARS) are just removed by the repair stage.
 MAX_GARBAGE_SHARE = 0.1
 MIN_GARBAGE_CHARS = 16
-# Flag a document when language removals took more than this share of its text.
-MOSTLY = 0.5
 GARBAGE = re.compile("[\ufffd\x00-\x08\x0e-\x1f]")
+# Flag a document when language removals took more than this share of its text.
+MOSTLY_OTHER_LANGUAGE_SHARE = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +163,7 @@ def _finish(article: Article, ctx: Context) -> Article:
     if not ctx.filter_language and article.segments:
         flags.append("off_target_language")
     removed = sum(r.end - r.start for r in article.removals if r.kind is Kind.LANGUAGE)
-    if removed > MOSTLY * sum(s.end - s.start for s in article.segments):
+    if removed > MOSTLY_OTHER_LANGUAGE_SHARE * sum(s.end - s.start for s in article.segments):
         flags.append("mostly_other_language")
     if not article.kept():
         flags.append("empty_body")

@@ -158,8 +158,8 @@ def explain(article: Article, out: TextIO, *, color: bool) -> None:
         paragraph = seg.paragraph
         removal = removals.get(seg.id)
         if removal is None:
-            marker = "# " if seg.id in article.headings else "  "
-            out.write(paint(BOLD, marker + seg.text) if marker == "# " else marker + seg.text)
+            is_heading = seg.id in article.headings
+            out.write(paint(BOLD, f"# {seg.text}") if is_heading else f"  {seg.text}")
             out.write("\n")
             continue
         tag = f"[{removal.kind} {removal.rule} {removal.confidence:.2f}]"
