@@ -1,9 +1,9 @@
 """The pipeline: bytes in, an annotated :class:`Article` out.
 
 ``clean_bytes`` decodes and repairs the bytes into the normalised text, cuts it into line
-segments, judges the document's language once, then runs ``STAGES`` in order. Each stage is a pure function of the article and
-the per-document context and returns a new article, so the whole is deterministic: the same
-bytes and rules give the same article, and so the same output bytes.
+segments, judges the document's language once, then runs ``STAGES`` in order. Each stage is
+a pure function of the article and the per-document context and returns a new article, so the
+whole is deterministic: the same bytes and rules give the same article, and the same output.
 """
 
 from __future__ import annotations
