@@ -130,6 +130,7 @@ class PipelineInfo:
     rules_version: int
     target_language: str
     ftfy_version: str
+    disabled_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ class Article:
                 "rules_sha256": self.pipeline.rules_sha256,
                 "rules_version": self.pipeline.rules_version,
                 "target_language": self.pipeline.target_language,
+                "disabled_kinds": list(self.pipeline.disabled_kinds),
                 "ftfy_version": self.pipeline.ftfy_version,
             },
         }

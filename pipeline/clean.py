@@ -124,6 +124,7 @@ def _load(raw: bytes, source_id: str, rules: Rules) -> Article:
         rules_version=rules.version,
         target_language=rules.language.target,
         ftfy_version=ftfy.__version__,
+        disabled_kinds=rules.disabled_kinds,
     )
     return Article(source=source, text=text, pipeline=info, repairs=repairs)
 

@@ -20,9 +20,10 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
+from pipeline.batch import FileResult, clean_one
 from pipeline.clean import clean_file
 from pipeline.errors import CleaningError, RulesError
-from pipeline.io import discover, write_outputs
+from pipeline.io import discover
 from pipeline.rules import Rules, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -85,43 +86,33 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
     found = discover(args.inputs)
     out_dir: Path = args.out
     inputs = [i for i in found.inputs if not i.path.resolve().is_relative_to(out_dir.resolve())]
-    failures = list(found.conflicts)
-    articles: list[Article] = []
-    for item in inputs:
-        try:
-            article = clean_file(item.path, rules=rules)
-            write_outputs(article, out_dir, item)
-        except CleaningError as exc:
-            failures.append((item.path, str(exc)))
-        except OSError as exc:
-            failures.append((item.path, f"{item.path}: cannot read: {exc.strerror}"))
-        else:
-            articles.append(article)
+    results = [clean_one(item, out_dir, rules) for item in inputs]
+    failures = [(str(path), reason) for path, reason in found.conflicts]
+    failures += [(r.path, r.error or "") for r in results if r.status == "failed"]
     for path, reason in failures:
-        message = reason if str(path) in reason else f"{path}: {reason}"
+        message = reason if path in reason else f"{path}: {reason}"
         print(f"article-clean: failed: {message}", file=sys.stderr)
     if not args.quiet:
-        print_summary(articles, len(failures), len(found.skipped), out_dir)
+        cleaned = [r for r in results if r.status == "cleaned"]
+        print_summary(cleaned, len(failures), len(found.skipped), out_dir)
     return EXIT_FAILED if failures else EXIT_OK
 
 
-def print_summary(articles: list[Article], failed: int, skipped: int, out_dir: Path) -> None:
+def print_summary(results: list[FileResult], failed: int, skipped: int, out_dir: Path) -> None:
     kinds: Counter[str] = Counter()
-    chars_in = chars_out = 0
-    for article in articles:
-        stats = article.stats()
-        kinds.update(stats["removed_by_kind"])
-        chars_in += stats["chars_in"]
-        chars_out += stats["chars_out"]
-        for flag in article.flags:
-            print(f"note: {article.source.path}: {flag.replace('_', ' ')}")
+    for result in results:
+        kinds.update(result.removed_by_kind)
+        for flag in result.flags:
+            print(f"note: {result.path}: {flag.replace('_', ' ')}")
     print(
-        f"cleaned {len(articles)} file(s) into {out_dir}/ "
+        f"cleaned {len(results)} file(s) into {out_dir}/ "
         f"({failed} failed, {skipped} other file(s) passed over)"
     )
     if kinds:
         detail = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
         print(f"removed {sum(kinds.values())} line(s): {detail}")
+    chars_in = sum(r.chars_in for r in results)
+    chars_out = sum(r.chars_out for r in results)
     if chars_in:
         print(f"characters: {chars_in:,} in, {chars_out:,} out ({chars_out / chars_in:.1%} kept)")
 

@@ -14,10 +14,11 @@ import os
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline.article import Article
 from pipeline.errors import DecodeError, OutputError
@@ -169,6 +170,16 @@ def write_outputs(article: Article, out_dir: Path, item: InputFile) -> tuple[Pat
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    with atomic_open(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_open(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to stream into; it replaces ``path`` only when the block succeeds.
+
+    On any error the temporary file is removed and ``path`` keeps its earlier content.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -177,7 +188,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise OutputError(msg) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).replace(path)
@@ -185,6 +196,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         msg = f"cannot write {path}: {exc.strerror}; earlier outputs are intact"
         raise OutputError(msg) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_sidecar(path: Path) -> dict[str, Any] | None:

@@ -76,6 +76,7 @@ class Rules:
     heading_max_words: int
     language: LanguageSettings
     rules: tuple[Rule, ...]
+    disabled_kinds: tuple[str, ...] = ()  # sorted; recorded in every sidecar
 
     def for_stage(self, stage: Stage) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage is stage)
@@ -89,7 +90,8 @@ class Rules:
         if target_language is not None:
             language = dataclasses.replace(language, target=target_language.lower())
         kept = tuple(r for r in self.rules if r.kind not in off)
-        return dataclasses.replace(self, language=language, rules=kept)
+        disabled = tuple(sorted({*self.disabled_kinds, *(k.value for k in off)}))
+        return dataclasses.replace(self, language=language, rules=kept, disabled_kinds=disabled)
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
