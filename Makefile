@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $@
 
 run: $(STAMP)
-	$(VENV)/bin/article-clean clean $(RAW) --out $(OUT)
+	$(PY) -m flows.clean_folder --raw $(RAW) --out $(OUT)
 
 test: $(STAMP) lint typecheck unit
 

@@ -1,7 +1,11 @@
-"""Shared fixtures: the project's paths, the default rules, and the golden-file switch."""
+"""Shared fixtures: the project's paths, the default rules, the golden-file switch, and an
+isolated Prefect (set up here, before anything imports Prefect)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,17 @@ from hypothesis import HealthCheck, settings
 
 from pipeline import load_rules
 from pipeline.rules import Rules
+
+# Prefect under test (nothing above imports it; the fixture below does, lazily): its own home,
+# database and result storage in a temporary folder, quiet, no analytics, and never a user's
+# own server.
+_PREFECT_HOME = Path(tempfile.mkdtemp(prefix="article-clean-prefect-"))
+os.environ["PREFECT_HOME"] = str(_PREFECT_HOME)
+os.environ["PREFECT_RESULTS_LOCAL_STORAGE_PATH"] = str(_PREFECT_HOME / "results")
+os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.pop("PREFECT_API_URL", None)
+
 
 # `pytest --hypothesis-profile=thorough` for a long search before a release.
 settings.register_profile(
@@ -33,6 +48,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def rules() -> Rules:
     return load_rules()
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One real Prefect server for the whole session (~12 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,306 @@
+"""The ``clean-folder`` flow: clean every new or changed input of a folder, in batches.
+
+    python -m flows.clean_folder --raw raw --out clean      (what ``make run`` does)
+
+What is new or changed is decided from each input's sidecar (``pipeline.incremental``), not
+from Prefect's result cache, whose hits would skip writing a deleted output. The rest is split
+into batches: one Prefect task per batch, because each task costs a server round trip. A task
+hands its batch to a pool of worker processes that import only the library, so both cores do
+the cleaning while one Prefect server records the run. On a Dask cluster (``--dask``) each
+task cleans its batch where Dask puts it.
+
+A file that fails is reported and never stops the others; the run ends Failed only when a file
+failed. Outputs: per-article files as the library writes them, ``articles.jsonl``, a run
+report in ``_runs/<flow run id>.json``, and markdown and table artifacts with the same summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import State, flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline.batch import RulesSpec, clean_batch
+from pipeline.corpus import CORPUS_NAME, write_corpus
+from pipeline.incremental import is_current
+from pipeline.io import InputFile, atomic_write, discover
+
+MAX_BATCH = 500
+BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
+_POOL: dict[int, ProcessPoolExecutor] = {}
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """One process pool per size, kept for the life of the process (``serve`` reuses it).
+
+    Spawned, not forked: the parent runs Prefect's threads and event loop, which a fork would
+    copy mid-flight. Workers import only ``pipeline``.
+    """
+    if workers not in _POOL:
+        context = multiprocessing.get_context("spawn")
+        _POOL[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return _POOL[workers]
+
+
+def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> bool:
+    """Retry a batch only for I/O or a crashed worker: a bad file fails the same way again."""
+    try:
+        state.result()
+    except BrokenProcessPool:
+        _POOL.clear()  # the next attempt gets fresh workers
+        return True
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_condition_fn=_infrastructure_error)
+def clean_batch_task(
+    items: list[tuple[str, str]], out_dir: str, spec: dict[str, Any], workers: int
+) -> list[dict[str, Any]]:
+    """Clean one batch; ``workers == 0`` cleans it in this process (used on Dask workers)."""
+    rules_spec = RulesSpec(**spec)
+    if workers == 0:
+        return clean_batch(items, out_dir, rules_spec)
+    return worker_pool(workers).submit(clean_batch, items, out_dir, rules_spec).result()
+
+
+def plan(
+    raw_dir: Path, out_dir: Path, spec: RulesSpec
+) -> tuple[list[InputFile], list[InputFile], list[dict[str, str]]]:
+    """Inputs to clean, inputs already current, and inputs that cannot be given an output."""
+    found = discover([raw_dir])
+    rules = spec.load()
+    inputs = [i for i in found.inputs if not i.path.resolve().is_relative_to(out_dir.resolve())]
+    todo: list[InputFile] = []
+    current: list[InputFile] = []
+    for item in inputs:
+        (current if is_current(item, out_dir, rules) else todo).append(item)
+    conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
+    return todo, current, conflicts
+
+
+def batches(todo: list[InputFile], batch_size: int | None, workers: int) -> list[list[InputFile]]:
+    """Split into batches: given size, or enough for every worker to stay busy."""
+    if not todo:
+        return []
+    size = batch_size or min(
+        MAX_BATCH, math.ceil(len(todo) / (max(workers, 1) * BATCHES_PER_WORKER))
+    )
+    return [todo[i : i + size] for i in range(0, len(todo), size)]
+
+
+# Threads only orchestrate (each waits on a worker process), so two per core keep every
+# worker fed.
+RUNNER: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=(os.cpu_count() or 1) * 2)
+
+
+# Prefect's runner generics do not line up with its decorator's signature (3.8.8).
+@flow(name="clean-folder", task_runner=RUNNER, log_prints=False)  # type: ignore[arg-type]
+def clean_folder(
+    raw_dir: str = "raw",
+    out_dir: str = "clean",
+    rules_path: str | None = None,
+    target_language: str | None = None,
+    disabled_kinds: list[str] | None = None,
+    batch_size: int | None = None,
+    workers: int | None = None,
+) -> State[Any]:
+    """Clean new and changed inputs of ``raw_dir`` into ``out_dir``.
+
+    ``workers``: cleaning processes (default: one per core; 0 cleans inside the task, as on
+    Dask). ``batch_size``: files per task (default: sized to keep every worker busy).
+    """
+    started = time.time()
+    spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
+    raw, out = Path(raw_dir), Path(out_dir)
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    todo, current, conflicts = plan(raw, out, spec)
+    groups = batches(todo, batch_size, workers)
+    results = run_batches(groups, out_dir, spec, workers)
+    records = write_corpus(out, sorted([*todo, *current], key=lambda i: str(i.relative)))
+    report = build_report(results, len(current), conflicts, records, started, locals_for(spec))
+    write_report(out, report)
+    publish(report)
+    failed = report["files"]["failed"]
+    print(summary_line(report), file=sys.stderr)
+    if failed:
+        return Failed(message=f"{failed} of {report['files']['seen']} file(s) failed")
+    return Completed(message=summary_line(report))
+
+
+def run_batches(
+    groups: list[list[InputFile]], out_dir: str, spec: RulesSpec, workers: int
+) -> list[dict[str, Any]]:
+    """Submit every batch, collect every result; a batch that crashed fails its files."""
+    spec_dict = {
+        "path": spec.path,
+        "target_language": spec.target_language,
+        "disabled_kinds": spec.disabled_kinds,
+    }
+    futures = {}
+    for group in groups:
+        items = [(str(i.path), i.relative.as_posix()) for i in group]
+        futures[clean_batch_task.submit(items, out_dir, spec_dict, workers)] = group
+    results: list[dict[str, Any]] = []
+    done = 0
+    for future in as_completed(list(futures)):
+        outcome = future.result(raise_on_failure=False)
+        group = futures[future]
+        if isinstance(outcome, BaseException):
+            results += [failed_result(i, f"batch failed: {outcome!r}") for i in group]
+        else:
+            results += outcome
+        done += len(group)
+        progress(done, sum(len(g) for g in groups))
+    return sorted(results, key=lambda r: r["output"])
+
+
+def failed_result(item: InputFile, error: str) -> dict[str, Any]:
+    return {
+        "path": str(item.path),
+        "output": item.relative.as_posix(),
+        "status": "failed",
+        "error": error,
+        "removed_by_kind": {},
+        "chars_in": 0,
+        "chars_out": 0,
+        "flags": [],
+    }
+
+
+def progress(done: int, total: int) -> None:
+    """A progress line on a terminal; nothing in logs or pipes."""
+    if sys.stderr.isatty() and total:
+        end = "\n" if done == total else ""
+        print(f"\rclean-folder: {done}/{total} files cleaned", end=end, file=sys.stderr)
+
+
+def locals_for(spec: RulesSpec) -> dict[str, Any]:
+    return {
+        "rules_path": spec.path,
+        "target_language": spec.target_language,
+        "disabled_kinds": list(spec.disabled_kinds),
+    }
+
+
+def build_report(
+    results: list[dict[str, Any]],
+    skipped: int,
+    conflicts: list[dict[str, str]],
+    records: int,
+    started: float,
+    parameters: dict[str, Any],
+) -> dict[str, Any]:
+    """The run report: what was seen, cleaned, skipped and failed, and what was removed."""
+    kinds: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    for result in results:
+        kinds.update(result["removed_by_kind"])
+        flags.update(result["flags"])
+    failures = [
+        {"path": r["path"], "error": r["error"]} for r in results if r["status"] == "failed"
+    ]
+    failures += conflicts
+    cleaned = sum(1 for r in results if r["status"] == "cleaned")
+    finished = time.time()
+    return {
+        "run_id": str(flow_run.id or "local"),
+        "run_name": flow_run.name,
+        "started": datetime.fromtimestamp(started, UTC).isoformat(),
+        "finished": datetime.fromtimestamp(finished, UTC).isoformat(),
+        "seconds": round(finished - started, 3),
+        "parameters": parameters,
+        "files": {
+            "seen": cleaned + skipped + len(failures),
+            "cleaned": cleaned,
+            "skipped": skipped,
+            "failed": len(failures),
+        },
+        "failures": failures,
+        "removed_by_kind": dict(sorted(kinds.items())),
+        "flags": dict(sorted(flags.items())),
+        "chars": {
+            "in": sum(r["chars_in"] for r in results),
+            "out": sum(r["chars_out"] for r in results),
+        },
+        "corpus": {"path": CORPUS_NAME, "records": records},
+    }
+
+
+def write_report(out: Path, report: dict[str, Any]) -> Path:
+    path = out / "_runs" / f"{report['run_id']}.json"
+    atomic_write(path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
+    return path
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    files = report["files"]
+    return (
+        f"clean-folder {report['run_name']}: {files['seen']} file(s): {files['cleaned']} cleaned, "
+        f"{files['skipped']} unchanged, {files['failed']} failed in {report['seconds']:.1f}s"
+    )
+
+
+def publish(report: dict[str, Any]) -> None:
+    """The same summary in the Prefect UI, as markdown and as a table."""
+    files = report["files"]
+    rows = [{"metric": f"files {k}", "value": v} for k, v in files.items()]
+    rows += [{"metric": f"removed: {k}", "value": v} for k, v in report["removed_by_kind"].items()]
+    lines = [f"# clean-folder {report['run_name']}", "", "| metric | value |", "| --- | --- |"]
+    lines += [f"| {row['metric']} | {row['value']} |" for row in rows]
+    if report["failures"]:
+        lines += ["", "## Failures", ""]
+        lines += [f"- `{f['path']}`: {f['error']}" for f in report["failures"]]
+    create_markdown_artifact("\n".join(lines), key="clean-folder-summary")
+    create_table_artifact(rows, key="clean-folder-counts")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the clean-folder flow once.")
+    parser.add_argument("--raw", default="raw", help="input folder (default raw)")
+    parser.add_argument("--out", default="clean", help="output folder (default clean)")
+    parser.add_argument("--rules", help="a rules TOML file (default: the built-in)")
+    parser.add_argument("--lang", help="target language code, or 'auto' (default en)")
+    parser.add_argument("--disable-kind", action="append", default=[], metavar="KIND")
+    parser.add_argument("--batch-size", type=int, help="files per task (default: automatic)")
+    parser.add_argument("--workers", type=int, help="cleaning processes (default: one per core)")
+    args = parser.parse_args(argv)
+    if not Path(args.raw).is_dir():
+        print(f"clean-folder: no such folder: {args.raw}", file=sys.stderr)
+        return 2
+    state = clean_folder(
+        raw_dir=args.raw,
+        out_dir=args.out,
+        rules_path=args.rules,
+        target_language=args.lang,
+        disabled_kinds=args.disable_kind,
+        batch_size=args.batch_size,
+        workers=args.workers,
+        return_state=True,
+    )
+    return 1 if state.is_failed() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

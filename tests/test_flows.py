@@ -1,0 +1,107 @@
+"""The clean-folder flow on a real Prefect server (prefect_test_harness) and real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.cli import main as cli_main
+from tests.conftest import SEED_FILES
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def run_flow(raw: Path, out: Path, **params: Any) -> tuple[Any, dict[str, Any]]:
+    from flows.clean_folder import clean_folder
+
+    state = clean_folder(raw_dir=str(raw), out_dir=str(out), workers=2, return_state=True, **params)
+    run_id = state.state_details.flow_run_id
+    report = json.loads((out / "_runs" / f"{run_id}.json").read_text())
+    return state, report
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for seed in SEED_FILES:
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and "_runs" not in p.parts
+    }
+
+
+def test_one_run_writes_every_output_like_the_cli(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    state, report = run_flow(raw, out)
+    assert state.is_completed()
+    assert report["files"] == {"seen": 2, "cleaned": 2, "skipped": 0, "failed": 0}
+    assert report["removed_by_kind"]["caption"] == 9
+    cli_out = tmp_path / "cli"
+    assert cli_main(["clean", str(raw), "--out", str(cli_out), "-q"]) == 0
+    flow_files = outputs(out)
+    assert flow_files.pop("articles.jsonl")
+    assert flow_files == outputs(cli_out)
+
+
+def test_corpus_is_one_json_record_per_article(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run_flow(raw, out)
+    lines = (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == sorted(s.stem for s in SEED_FILES)
+    for record in records:
+        assert set(record) == {"id", "text", "title", "language", "source_path", "source_sha256"}
+        assert record["text"] == (out / f"{record['id']}.txt").read_text().rstrip("\n")
+    assert records[1]["title"] == "Russia-Ukraine Peace Talks: The Proposal"
+
+
+def test_second_run_skips_everything_and_changes_nothing(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run_flow(raw, out)
+    before = outputs(out)
+    state, report = run_flow(raw, out)
+    assert state.is_completed()
+    assert report["files"] == {"seen": 2, "cleaned": 0, "skipped": 2, "failed": 0}
+    assert outputs(out) == before
+
+
+def test_changed_input_deleted_output_and_new_rules_are_cleaned_again(
+    raw: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "clean"
+    run_flow(raw, out)
+    changed = raw / SEED_FILES[0].name
+    changed.write_bytes(changed.read_bytes() + b"\nOne more sentence at the end.\n")
+    _, report = run_flow(raw, out)
+    assert report["files"]["cleaned"] == 1
+    assert "One more sentence at the end." in (out / f"{SEED_FILES[0].stem}.txt").read_text()
+    (out / f"{SEED_FILES[1].stem}.txt").unlink()
+    _, report = run_flow(raw, out)
+    assert (report["files"]["cleaned"], report["files"]["skipped"]) == (1, 1)
+    assert (out / f"{SEED_FILES[1].stem}.txt").exists()
+    _, report = run_flow(raw, out, disabled_kinds=["trailer"])
+    assert report["files"]["cleaned"] == 2
+
+
+def test_a_bad_file_fails_alone_and_fails_the_run(raw: Path, tmp_path: Path) -> None:
+    (raw / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08 this is not gzip data")
+    out = tmp_path / "clean"
+    state, report = run_flow(raw, out)
+    assert state.is_failed()
+    assert report["files"] == {"seen": 3, "cleaned": 2, "skipped": 0, "failed": 1}
+    (failure,) = report["failures"]
+    assert failure["path"].endswith("broken.txt.gz")
+    assert "not a valid gzip file" in failure["error"]
+    assert all((out / f"{s.stem}.txt").exists() for s in SEED_FILES)
+    assert not list(out.glob("broken*"))
