@@ -7,7 +7,7 @@ RAW ?= raw
 OUT ?= clean
 N ?= 1000
 
-.PHONY: run test lint typecheck unit bench golden fmt clean-outputs
+.PHONY: run test lint typecheck unit bench golden fmt serve
 
 # (Re)install when the project's dependencies or pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -41,3 +41,9 @@ golden: $(STAMP)
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Scheduled runs every 15 minutes (CRON='...' to change); starts a local Prefect server on
+# 127.0.0.1:4200 unless PREFECT_API_URL is set. Ctrl-C stops both.
+CRON ?= */15 * * * *
+serve: $(STAMP)
+	$(PY) -m flows.serve --raw $(RAW) --out $(OUT) --cron '$(CRON)'

@@ -105,3 +105,17 @@ def test_a_bad_file_fails_alone_and_fails_the_run(raw: Path, tmp_path: Path) -> 
     assert "not a valid gzip file" in failure["error"]
     assert all((out / f"{s.stem}.txt").exists() for s in SEED_FILES)
     assert not list(out.glob("broken*"))
+
+
+def test_serve_deployment_runs_every_15_minutes_one_at_a_time() -> None:
+    from flows.serve import build_deployment, deployment_options
+
+    deployment = build_deployment(deployment_options("/data/raw", "/data/clean"))
+    assert deployment.name == "scheduled-clean"
+    assert deployment.entrypoint == "flows/clean_folder.py:clean_folder"
+    assert [s.schedule.cron for s in deployment.schedules] == ["*/15 * * * *"]
+    assert deployment.concurrency_limit == 1
+    assert deployment.parameters == {"raw_dir": "/data/raw", "out_dir": "/data/clean"}
+    custom = build_deployment(deployment_options("r", "c", cron="0 * * * *", target_language="de"))
+    assert [s.schedule.cron for s in custom.schedules] == ["0 * * * *"]
+    assert custom.parameters["target_language"] == "de"
