@@ -76,11 +76,11 @@ def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_condition_fn=_infrastructure_error)
 def clean_batch_task(
-    items: list[tuple[str, str]], out_dir: str, spec: dict[str, Any], workers: int
+    items: list[tuple[str, str]], out_dir: str, spec: dict[str, Any], workers: int, inline: bool
 ) -> list[dict[str, Any]]:
-    """Clean one batch; ``workers == 0`` cleans it in this process (used on Dask workers)."""
+    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask)."""
     rules_spec = RulesSpec(**spec)
-    if workers == 0:
+    if inline:
         return clean_batch(items, out_dir, rules_spec)
     return worker_pool(workers).submit(clean_batch, items, out_dir, rules_spec).result()
 
@@ -125,11 +125,13 @@ def clean_folder(
     disabled_kinds: list[str] | None = None,
     batch_size: int | None = None,
     workers: int | None = None,
+    inline: bool = False,
 ) -> State[Any]:
     """Clean new and changed inputs of ``raw_dir`` into ``out_dir``.
 
-    ``workers``: cleaning processes (default: one per core; 0 cleans inside the task, as on
-    Dask). ``batch_size``: files per task (default: sized to keep every worker busy).
+    ``workers``: cleaning processes (default: one per core). ``inline``: clean inside each
+    task instead (the task runner supplies the parallelism, as on Dask). ``batch_size``: files
+    per task (default: sized to keep every worker busy).
     """
     started = time.time()
     spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
@@ -137,7 +139,7 @@ def clean_folder(
     workers = (os.cpu_count() or 1) if workers is None else workers
     todo, current, conflicts = plan(raw, out, spec)
     groups = batches(todo, batch_size, workers)
-    results = run_batches(groups, out_dir, spec, workers)
+    results = run_batches(groups, out_dir, spec, workers, inline)
     records = write_corpus(out, sorted([*todo, *current], key=lambda i: str(i.relative)))
     report = build_report(results, len(current), conflicts, records, started, locals_for(spec))
     write_report(out, report)
@@ -150,7 +152,7 @@ def clean_folder(
 
 
 def run_batches(
-    groups: list[list[InputFile]], out_dir: str, spec: RulesSpec, workers: int
+    groups: list[list[InputFile]], out_dir: str, spec: RulesSpec, workers: int, inline: bool
 ) -> list[dict[str, Any]]:
     """Submit every batch, collect every result; a batch that crashed fails its files."""
     spec_dict = {
@@ -161,7 +163,7 @@ def run_batches(
     futures = {}
     for group in groups:
         items = [(str(i.path), i.relative.as_posix()) for i in group]
-        futures[clean_batch_task.submit(items, out_dir, spec_dict, workers)] = group
+        futures[clean_batch_task.submit(items, out_dir, spec_dict, workers, inline)] = group
     results: list[dict[str, Any]] = []
     done = 0
     for future in as_completed(list(futures)):
@@ -276,6 +278,20 @@ def publish(report: dict[str, Any]) -> None:
     create_table_artifact(rows, key="clean-folder-counts")
 
 
+def run(*, dask: bool = False, dask_address: str | None = None, **params: object) -> State[Any]:
+    """Run the flow once, on worker processes or on Dask; return its final state."""
+    flow_fn = clean_folder
+    if dask or dask_address:
+        from flows.dask import dask_runner
+
+        workers = params.get("workers")
+        runner = dask_runner(dask_address, workers if isinstance(workers, int) else None)
+        flow_fn = clean_folder.with_options(task_runner=runner)  # type: ignore[arg-type]
+        params["inline"] = True
+    state: State[Any] = flow_fn(**params, return_state=True)
+    return state
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the clean-folder flow once.")
     parser.add_argument("--raw", default="raw", help="input folder (default raw)")
@@ -285,11 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--disable-kind", action="append", default=[], metavar="KIND")
     parser.add_argument("--batch-size", type=int, help="files per task (default: automatic)")
     parser.add_argument("--workers", type=int, help="cleaning processes (default: one per core)")
+    parser.add_argument("--dask", action="store_true", help="run on a new local Dask cluster")
+    parser.add_argument("--dask-address", help="run on the Dask scheduler at this address")
     args = parser.parse_args(argv)
     if not Path(args.raw).is_dir():
         print(f"clean-folder: no such folder: {args.raw}", file=sys.stderr)
         return 2
-    state = clean_folder(
+    state = run(
+        dask=args.dask,
+        dask_address=args.dask_address,
         raw_dir=args.raw,
         out_dir=args.out,
         rules_path=args.rules,
@@ -297,7 +317,6 @@ def main(argv: list[str] | None = None) -> int:
         disabled_kinds=args.disable_kind,
         batch_size=args.batch_size,
         workers=args.workers,
-        return_state=True,
     )
     return 1 if state.is_failed() else 0
 

@@ -119,3 +119,18 @@ def test_serve_deployment_runs_every_15_minutes_one_at_a_time() -> None:
     custom = build_deployment(deployment_options("r", "c", cron="0 * * * *", target_language="de"))
     assert [s.schedule.cron for s in custom.schedules] == ["0 * * * *"]
     assert custom.parameters["target_language"] == "de"
+
+
+def test_dask_runner_gives_byte_identical_outputs(raw: Path, tmp_path: Path) -> None:
+    """A real local Dask cluster on loopback, reporting to the same Prefect server."""
+    from flows.clean_folder import run
+
+    default_out, dask_out = tmp_path / "default", tmp_path / "dask"
+    assert run(raw_dir=str(raw), out_dir=str(default_out), workers=2).is_completed()
+    state = run(dask=True, raw_dir=str(raw), out_dir=str(dask_out), workers=2, batch_size=1)
+    assert state.is_completed()
+    report = json.loads(
+        (dask_out / "_runs" / f"{state.state_details.flow_run_id}.json").read_text()
+    )
+    assert report["files"]["cleaned"] == 2
+    assert outputs(dask_out) == outputs(default_out)
