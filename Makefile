@@ -7,7 +7,7 @@ RAW ?= raw
 OUT ?= clean
 N ?= 1000
 
-.PHONY: run test lint typecheck unit bench golden fmt serve
+.PHONY: run test lint typecheck unit bench bench-flow golden fmt serve
 
 # (Re)install when the project's dependencies or pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -34,6 +34,9 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.speed --docs $(N)
+
+bench-flow: $(STAMP)
+	$(PY) -m bench.flow --docs $(or $(FLOW_N),2000)
 
 golden: $(STAMP)
 	$(VENV)/bin/pytest -q tests/test_golden.py --update-golden

@@ -22,6 +22,7 @@ import math
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -46,6 +47,7 @@ from pipeline.io import InputFile, atomic_write, discover
 MAX_BATCH = 500
 BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
 _POOL: dict[int, ProcessPoolExecutor] = {}
+_POOL_LOCK = threading.Lock()  # batches start on several threads at once
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
@@ -54,10 +56,11 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     Spawned, not forked: the parent runs Prefect's threads and event loop, which a fork would
     copy mid-flight. Workers import only ``pipeline``.
     """
-    if workers not in _POOL:
-        context = multiprocessing.get_context("spawn")
-        _POOL[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    return _POOL[workers]
+    with _POOL_LOCK:
+        if workers not in _POOL:
+            context = multiprocessing.get_context("spawn")
+            _POOL[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return _POOL[workers]
 
 
 def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> bool:
@@ -65,7 +68,8 @@ def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> 
     try:
         state.result()
     except BrokenProcessPool:
-        _POOL.clear()  # the next attempt gets fresh workers
+        with _POOL_LOCK:
+            _POOL.clear()  # the next attempt gets fresh workers
         return True
     except OSError:
         return True

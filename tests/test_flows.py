@@ -54,6 +54,22 @@ def test_one_run_writes_every_output_like_the_cli(raw: Path, tmp_path: Path) -> 
     assert flow_files == outputs(cli_out)
 
 
+def test_run_publishes_markdown_and_table_artifacts(raw: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    state, report = run_flow(raw, tmp_path / "clean")
+    run_id = state.state_details.flow_run_id
+    only_this_run = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))
+    with get_client(sync_client=True) as client:
+        artifacts = {a.key: a for a in client.read_artifacts(artifact_filter=only_this_run)}
+    assert {a.type for a in artifacts.values()} == {"markdown", "table"}
+    assert "| files cleaned | 2 |" in artifacts["clean-folder-summary"].data
+    table = json.loads(artifacts["clean-folder-counts"].data)
+    assert {"metric": "files cleaned", "value": 2} in table
+    assert report["files"]["cleaned"] == 2
+
+
 def test_corpus_is_one_json_record_per_article(raw: Path, tmp_path: Path) -> None:
     out = tmp_path / "clean"
     run_flow(raw, out)
