@@ -17,32 +17,29 @@ report in ``_runs/<flow run id>.json``, and markdown and table artifacts with th
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import multiprocessing
 import os
 import sys
 import threading
 import time
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from prefect import State, flow, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.report import build_report, failed_result, publish, summary_line, write_report
 from pipeline.batch import RulesSpec, clean_batch
-from pipeline.corpus import CORPUS_NAME, write_corpus
+from pipeline.corpus import write_corpus
+from pipeline.errors import RulesError
 from pipeline.incremental import is_current
-from pipeline.io import InputFile, atomic_write, discover
+from pipeline.io import InputFile, discover
 
 MAX_BATCH = 500
 BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
@@ -145,7 +142,10 @@ def clean_folder(
     groups = batches(todo, batch_size, workers)
     results = run_batches(groups, out_dir, spec, workers, inline)
     records = write_corpus(out, sorted([*todo, *current], key=lambda i: str(i.relative)))
-    report = build_report(results, len(current), conflicts, records, started, locals_for(spec))
+    parameters = {"raw_dir": raw_dir, "out_dir": out_dir, "rules_path": rules_path,
+                  "target_language": target_language, "disabled_kinds": list(spec.disabled_kinds),
+                  "batch_size": batch_size, "workers": workers, "inline": inline}  # fmt: skip
+    report = build_report(results, len(current), conflicts, records, started, parameters)
     write_report(out, report)
     publish(report)
     failed = report["files"]["failed"]
@@ -182,104 +182,11 @@ def run_batches(
     return sorted(results, key=lambda r: r["output"])
 
 
-def failed_result(item: InputFile, error: str) -> dict[str, Any]:
-    return {
-        "path": str(item.path),
-        "output": item.relative.as_posix(),
-        "status": "failed",
-        "error": error,
-        "removed_by_kind": {},
-        "chars_in": 0,
-        "chars_out": 0,
-        "flags": [],
-    }
-
-
 def progress(done: int, total: int) -> None:
     """A progress line on a terminal; nothing in logs or pipes."""
     if sys.stderr.isatty() and total:
         end = "\n" if done == total else ""
         print(f"\rclean-folder: {done}/{total} files cleaned", end=end, file=sys.stderr)
-
-
-def locals_for(spec: RulesSpec) -> dict[str, Any]:
-    return {
-        "rules_path": spec.path,
-        "target_language": spec.target_language,
-        "disabled_kinds": list(spec.disabled_kinds),
-    }
-
-
-def build_report(
-    results: list[dict[str, Any]],
-    skipped: int,
-    conflicts: list[dict[str, str]],
-    records: int,
-    started: float,
-    parameters: dict[str, Any],
-) -> dict[str, Any]:
-    """The run report: what was seen, cleaned, skipped and failed, and what was removed."""
-    kinds: Counter[str] = Counter()
-    flags: Counter[str] = Counter()
-    for result in results:
-        kinds.update(result["removed_by_kind"])
-        flags.update(result["flags"])
-    failures = [
-        {"path": r["path"], "error": r["error"]} for r in results if r["status"] == "failed"
-    ]
-    failures += conflicts
-    cleaned = sum(1 for r in results if r["status"] == "cleaned")
-    finished = time.time()
-    return {
-        "run_id": str(flow_run.id or "local"),
-        "run_name": flow_run.name,
-        "started": datetime.fromtimestamp(started, UTC).isoformat(),
-        "finished": datetime.fromtimestamp(finished, UTC).isoformat(),
-        "seconds": round(finished - started, 3),
-        "parameters": parameters,
-        "files": {
-            "seen": cleaned + skipped + len(failures),
-            "cleaned": cleaned,
-            "skipped": skipped,
-            "failed": len(failures),
-        },
-        "failures": failures,
-        "removed_by_kind": dict(sorted(kinds.items())),
-        "flags": dict(sorted(flags.items())),
-        "chars": {
-            "in": sum(r["chars_in"] for r in results),
-            "out": sum(r["chars_out"] for r in results),
-        },
-        "corpus": {"path": CORPUS_NAME, "records": records},
-    }
-
-
-def write_report(out: Path, report: dict[str, Any]) -> Path:
-    path = out / "_runs" / f"{report['run_id']}.json"
-    atomic_write(path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
-    return path
-
-
-def summary_line(report: dict[str, Any]) -> str:
-    files = report["files"]
-    return (
-        f"clean-folder {report['run_name']}: {files['seen']} file(s): {files['cleaned']} cleaned, "
-        f"{files['skipped']} unchanged, {files['failed']} failed in {report['seconds']:.1f}s"
-    )
-
-
-def publish(report: dict[str, Any]) -> None:
-    """The same summary in the Prefect UI, as markdown and as a table."""
-    files = report["files"]
-    rows = [{"metric": f"files {k}", "value": v} for k, v in files.items()]
-    rows += [{"metric": f"removed: {k}", "value": v} for k, v in report["removed_by_kind"].items()]
-    lines = [f"# clean-folder {report['run_name']}", "", "| metric | value |", "| --- | --- |"]
-    lines += [f"| {row['metric']} | {row['value']} |" for row in rows]
-    if report["failures"]:
-        lines += ["", "## Failures", ""]
-        lines += [f"- `{f['path']}`: {f['error']}" for f in report["failures"]]
-    create_markdown_artifact("\n".join(lines), key="clean-folder-summary")
-    create_table_artifact(rows, key="clean-folder-counts")
 
 
 def run(*, dask: bool = False, dask_address: str | None = None, **params: object) -> State[Any]:
@@ -310,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not Path(args.raw).is_dir():
         print(f"clean-folder: no such folder: {args.raw}", file=sys.stderr)
+        return 2
+    try:  # a bad rules file is a usage error, said before any server starts
+        RulesSpec(args.rules, args.lang, tuple(args.disable_kind)).load()
+    except RulesError as exc:
+        print(f"clean-folder: {exc}", file=sys.stderr)
         return 2
     state = run(
         dask=args.dask,
