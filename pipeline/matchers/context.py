@@ -61,7 +61,9 @@ def match_neighbour(article: Article, rule: Rule, ctx: Context) -> Iterator[tupl
     max_words = int(rule.param("max_words", 25))
     segments = article.segments
     for removal in article.removals:
-        if removal.kind not in _kinds(rule, "from_kinds"):
+        # Only from other rules' removals: a caption's neighbour must not become the next
+        # starting point, or a whole list under a captioned photo would go line by line.
+        if removal.kind not in _kinds(rule, "from_kinds") or removal.rule == rule.id:
             continue
         origin = segments[removal.segment]
         for index in (origin.id - 1, origin.id + 1):
@@ -94,7 +96,7 @@ def match_heading_before(article: Article, rule: Rule, ctx: Context) -> Iterator
     max_headings = int(rule.param("max_headings", 5))
     removed = article.removed_ids()
     for removal in article.removals:
-        if removal.kind not in kinds:
+        if removal.kind not in kinds or removal.rule == rule.id:  # at most max_headings
             continue
         index = removal.segment - 1
         while index >= 0 and removal.segment - index <= max_headings and index not in removed:

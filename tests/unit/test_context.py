@@ -1,0 +1,32 @@
+"""Context rules stop where they should: they start only from other rules' removals."""
+
+from __future__ import annotations
+
+from pipeline import clean_bytes
+
+
+def removed(text: str) -> list[str]:
+    article = clean_bytes(text.encode(), source_id="doc.txt")
+    return [article.text[r.start : r.end] for r in article.removals]
+
+
+def test_a_caption_takes_one_neighbour_not_the_whole_list_under_it() -> None:
+    items = [f"Item number {n} on the list" for n in range(1, 6)]
+    text = "Body sentence that opens the story here.\n\n" + "\n".join(
+        ["Destroyed tanks near Bucha (Photo: Reuters)", *items]
+    )
+    gone = removed(text)
+    assert "Destroyed tanks near Bucha (Photo: Reuters)" in gone
+    assert sum(item in gone for item in items) == 1
+
+
+def test_at_most_five_headings_go_with_an_appeal() -> None:
+    headings = [f"Key Facts {n}" for n in range(1, 9)]
+    text = (
+        "Body sentence that opens the story here.\n\n"
+        + "\n\n".join(headings)
+        + "\n\nYour donations keep us going and help us report without fear."
+    )
+    gone = removed(text)
+    assert sum(h in gone for h in headings) == 5
+    assert "Key Facts 3" not in gone
