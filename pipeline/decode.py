@@ -1,9 +1,10 @@
 """Bytes to text, whatever the encoding. ``decode`` never raises; it always names what it used.
 
-Order of evidence, strongest first: a byte-order mark; strict UTF-8 (by far the most common,
-and a false positive is vanishingly rare for real non-UTF-8 text); UTF-16 without a BOM,
-recognised by its NUL bytes; a file that is UTF-8 except for a few lines (scraper dumps
-concatenated from several sources) decoded line by line; otherwise charset-normalizer's guess.
+Order of evidence, strongest first: a byte-order mark; UTF-16 without a BOM, recognised by
+its NUL bytes (before UTF-8, since ASCII text in UTF-16 is also valid UTF-8); strict UTF-8 (by
+far the most common, and a false positive is vanishingly rare for real non-UTF-8 text); a
+file that is UTF-8 except for a few lines (scraper dumps concatenated from several sources)
+decoded line by line; otherwise charset-normalizer's guess.
 Mojibake that survives decoding (UTF-8 read as cp1252 upstream) is ftfy's job, in ``repair``.
 """
 
@@ -69,13 +70,14 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace"), encoding
+    # Before UTF-8: English in UTF-16 is valid UTF-8 too, one NUL every other byte.
+    utf16 = _sniff_utf16(data)
+    if utf16 is not None:
+        return data.decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    utf16 = _sniff_utf16(data)
-    if utf16 is not None:
-        return data.decode(utf16, errors="replace"), utf16
     mixed = _decode_mixed(data)
     if mixed is not None:
         return mixed

@@ -29,6 +29,13 @@ def test_bom_wins_and_is_dropped(bom: bytes, encoding: str) -> None:
     assert (text, found) == (TEXT, encoding)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_found_even_when_it_is_valid_utf8(encoding: str) -> None:
+    # ASCII and curly quotes in UTF-16 are also valid UTF-8 (NUL, \x1c, \x1d are legal bytes).
+    sample = "Russia said the talks “will continue” on Tuesday, officials said.\n"
+    assert decode(sample.encode(encoding)) == (sample, encoding)
+
+
 def test_latin1_text_decodes() -> None:
     sample = "Le président a déclaré à Genève que la réunion était terminée.\n" * 2
     text, _ = decode(sample.encode("latin-1"))
