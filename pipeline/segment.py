@@ -36,13 +36,19 @@ def is_hard_wrap(line: str, following: str) -> bool:
     True
     >>> is_hard_wrap("A caption line", "A caption line (Photo: Reuters)")
     False
+    >>> is_hard_wrap("Soldiers near Kyiv (Photo: Reuters)", "eBay and Amazon halted sales.")
+    False
     """
+    first_word = following.split(" ", 1)[0]
     return (
         bool(line)
         and bool(following)
         and not ends_sentence(line)
-        and not line.endswith("-")
-        and following[0].islower()
+        # A bracket closes a credit or an aside ("(Photo: Reuters)"), a hyphen may be real.
+        and not line.endswith(("-", ")", "]"))
+        # All lower case: "eBay", "iPhone" start sentences, not continuations.
+        and first_word.islower()
+        and first_word[0].isalpha()
     )
 
 

@@ -24,6 +24,12 @@ def test_no_join_after_sentence_end_or_before_capital_or_blank() -> None:
         assert repair(text)[1].line_joins == ()
 
 
+def test_no_join_after_a_credit_or_before_a_camel_case_word() -> None:
+    text = "Ukrainian soldiers near Kyiv (Photo: Reuters)\neBay and Amazon have halted sales."
+    assert repair(text)[1].line_joins == ()
+    assert repair("A line\niPhone sales fell.")[1].line_joins == ()
+
+
 def test_mojibake_straddling_a_hard_wrap_is_repaired_once_joined() -> None:
     once, _ = repair("à¢\na")
     assert repair(once)[0] == once
