@@ -90,12 +90,11 @@ def plan(
     raw_dir: Path, out_dir: Path, spec: RulesSpec
 ) -> tuple[list[InputFile], list[InputFile], list[dict[str, str]]]:
     """Inputs to clean, inputs already current, and inputs that cannot be given an output."""
-    found = discover([raw_dir])
+    found = discover([raw_dir], out_dir)
     rules = spec.load()
-    inputs = [i for i in found.inputs if not i.path.resolve().is_relative_to(out_dir.resolve())]
     todo: list[InputFile] = []
     current: list[InputFile] = []
-    for item in inputs:
+    for item in found.inputs:
         (current if is_current(item, out_dir, rules) else todo).append(item)
     conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
     return todo, current, conflicts
@@ -141,7 +140,10 @@ def clean_folder(
     todo, current, conflicts = plan(raw, out, spec)
     groups = batches(todo, batch_size, workers)
     results = run_batches(groups, out_dir, spec, workers, inline)
-    records = write_corpus(out, sorted([*todo, *current], key=lambda i: str(i.relative)))
+    # Not a failed input's outputs: they describe its earlier content.
+    cleaned = {r["output"] for r in results if r["status"] == "cleaned"}
+    fresh = [i for i in todo if i.relative.as_posix() in cleaned]
+    records = write_corpus(out, sorted([*fresh, *current], key=lambda i: str(i.relative)))
     parameters = {"raw_dir": raw_dir, "out_dir": out_dir, "rules_path": rules_path,
                   "target_language": target_language, "disabled_kinds": list(spec.disabled_kinds),
                   "batch_size": batch_size, "workers": workers, "inline": inline}  # fmt: skip

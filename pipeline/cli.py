@@ -83,10 +83,9 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
         names = ", ".join(str(p) for p in missing)
         print(f"article-clean: no such file or folder: {names}", file=sys.stderr)
         return EXIT_USAGE
-    found = discover(args.inputs)
     out_dir: Path = args.out
-    inputs = [i for i in found.inputs if not i.path.resolve().is_relative_to(out_dir.resolve())]
-    results = [clean_one(item, out_dir, rules) for item in inputs]
+    found = discover(args.inputs, out_dir)
+    results = [clean_one(item, out_dir, rules) for item in found.inputs]
     failures = [(str(path), reason) for path, reason in found.conflicts]
     failures += [(r.path, r.error or "") for r in results if r.status == "failed"]
     for path, reason in failures:

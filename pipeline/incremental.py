@@ -1,8 +1,8 @@
 """Is an input's output current? Decided from the sidecar, never from a cache.
 
 An output is current when its body and sidecar both exist and the sidecar records the same
-source SHA-256, pipeline version, rules hash, target language and disabled kinds as this run
-would. A changed input, a changed rules file, a new version or a deleted output means the
+source SHA-256, pipeline and ftfy versions, rules hash, target language and disabled kinds as
+this run would. A changed input, a changed rules file, a new version or a deleted output means the
 input is cleaned again. The sidecar is written last, so a complete sidecar implies a complete
 body.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any
+
+import ftfy
 
 from pipeline import __version__
 from pipeline.io import InputFile, output_paths, read_sidecar
@@ -32,6 +34,7 @@ def expected_pipeline(rules: Rules) -> dict[str, Any]:
     """The sidecar's ``pipeline`` fields that must match for an output to be current."""
     return {
         "version": __version__,
+        "ftfy_version": ftfy.__version__,
         "rules_sha256": rules.sha256,
         "target_language": rules.language.target,
         "disabled_kinds": sorted(rules.disabled_kinds),

@@ -27,6 +27,11 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 GZIP_MAGIC = b"\x1f\x8b"
+# mkstemp makes 0600 files; outputs get what open() would give them. Read once, at import,
+# because reading the umask means setting it, which is not safe once threads run.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+OUTPUT_MODE = 0o666 & ~_UMASK
 
 
 @dataclass(frozen=True, order=True)
@@ -79,20 +84,24 @@ class Discovery:
     conflicts: list[tuple[Path, str]]  # inputs that would overwrite another's outputs
 
 
-def discover(inputs: Iterable[Path]) -> Discovery:
+def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     """Expand files and folders into inputs with collision-free output names.
 
     Folders are walked recursively in sorted order; symbolic links inside them are not
-    followed (they may point outside the folder).
+    followed (they may point outside the folder). An output folder inside an input folder is
+    not walked (its outputs are not inputs); that is reported among ``skipped``.
     """
     found: list[tuple[Path, PurePosixPath]] = []
     skipped: list[Path] = []
+    out = out_dir.resolve() if out_dir is not None else None
     for root in inputs:
         if root.is_dir() and not root.is_symlink():
+            nested_out = out if out is not None and _strictly_inside(out, root.resolve()) else None
             for path in sorted(p for p in root.rglob("*") if not p.is_dir()):
                 relative = PurePosixPath(path.relative_to(root).as_posix())
                 hidden = any(part.startswith(".") for part in relative.parts)
-                if path.is_symlink() or hidden or not is_input_name(path.name):
+                in_out = nested_out is not None and path.resolve().is_relative_to(nested_out)
+                if in_out or path.is_symlink() or hidden or not is_input_name(path.name):
                     skipped.append(path)
                 else:
                     found.append((path, relative))
@@ -114,19 +123,32 @@ def discover(inputs: Iterable[Path]) -> Discovery:
     return Discovery(unique, skipped, conflicts)
 
 
+def _strictly_inside(path: Path, root: Path) -> bool:
+    return path != root and path.is_relative_to(root)
+
+
 def _name_outputs(found: list[tuple[Path, PurePosixPath]]) -> list[InputFile]:
     """Drop input suffixes from output names, unless two inputs would then share a name.
 
-    Inputs whose stems collide ("a.txt" and "a.html") keep their full names ("a.txt.txt");
-    full names are unique within a folder. Inputs from different roots can still collide:
-    ``discover`` reports those.
+    Inputs whose names collide keep their full names ("a.txt" and "a.html" become "a.txt"
+    and "a.html"), repeated until no two share one: a stem can equal another input's full
+    name ("a.txt.txt" strips to "a.txt"). Full names are unique within one input root, so
+    this ends; inputs from different roots can still collide, and ``discover`` reports those.
     """
 
     def stem(rel: PurePosixPath) -> PurePosixPath:
         return rel.with_name(strip_input_suffixes(rel.name))
 
-    counts = Counter(stem(rel) for _, rel in found)
-    return [InputFile(path, stem(rel) if counts[stem(rel)] == 1 else rel) for path, rel in found]
+    names = [stem(rel) for _, rel in found]
+    while True:
+        counts = Counter(names)
+        clashing = [
+            i for i, (_, rel) in enumerate(found) if counts[names[i]] > 1 and names[i] != rel
+        ]
+        if not clashing:
+            return [InputFile(path, name) for (path, _), name in zip(found, names, strict=True)]
+        for i in clashing:
+            names[i] = found[i][1]
 
 
 def read_input(path: Path) -> bytes:
@@ -187,6 +209,7 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
         msg = f"cannot write {path}: {exc.strerror}; check the output folder is writable"
         raise OutputError(msg) from exc
     try:
+        os.fchmod(fd, OUTPUT_MODE)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()

@@ -39,18 +39,29 @@ def test_clean_folder_writes_body_and_sidecar_per_input(raw: Path, tmp_path: Pat
 
 
 def test_outputs_are_byte_identical_across_runs(raw: Path, tmp_path: Path) -> None:
-    main(["clean", str(raw), "--out", str(tmp_path / "a"), "-q"])
-    main(["clean", str(raw), "--out", str(tmp_path / "b"), "-q"])
-    for first in (tmp_path / "a").rglob("*.*"):
-        assert (
-            first.read_bytes() == (tmp_path / "b" / first.relative_to(tmp_path / "a")).read_bytes()
-        )
+    assert main(["clean", str(raw), "--out", str(tmp_path / "a"), "-q"]) == 0
+    assert main(["clean", str(raw), "--out", str(tmp_path / "b"), "-q"]) == 0
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
+
+    first = files(tmp_path / "a")
+    assert len(first) == 6
+    assert first == files(tmp_path / "b")
 
 
 def test_raw_is_never_modified(raw: Path, tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()}
-    main(["clean", str(raw), "--out", str(tmp_path / "out"), "-q"])
+    assert before
+    assert main(["clean", str(raw), "--out", str(tmp_path / "out"), "-q"]) == 0
     assert {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()} == before
+
+
+def test_inputs_inside_the_output_folder_are_cleaned(raw: Path, capsys) -> None:
+    # "clean data/raw --out data": the inputs sit below the output folder, not among outputs.
+    assert main(["clean", str(raw), "--out", str(raw.parent)]) == 0
+    assert "cleaned 3 file(s)" in capsys.readouterr().out
+    assert (raw.parent / f"{SEED_FILES[0].stem}.txt").exists()
 
 
 def test_a_bad_file_fails_alone_with_exit_1(raw: Path, tmp_path: Path, capsys) -> None:

@@ -123,6 +123,16 @@ def test_a_bad_file_fails_alone_and_fails_the_run(raw: Path, tmp_path: Path) -> 
     assert not list(out.glob("broken*"))
 
 
+def test_the_corpus_drops_an_article_whose_input_now_fails(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run_flow(raw, out)
+    (raw / SEED_FILES[0].name).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    state, _ = run_flow(raw, out)
+    assert state.is_failed()
+    ids = [json.loads(line)["id"] for line in (out / "articles.jsonl").read_text().splitlines()]
+    assert ids == [SEED_FILES[1].stem]
+
+
 def test_serve_deployment_runs_every_15_minutes_one_at_a_time() -> None:
     from flows.serve import build_deployment, deployment_options
 

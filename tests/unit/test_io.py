@@ -42,6 +42,33 @@ def test_discover_names_outputs_without_suffixes_and_avoids_collisions(tmp_path:
     assert len({item.relative for item in found.inputs}) == len(found.inputs)
 
 
+def test_stems_that_equal_another_full_name_still_get_unique_outputs(tmp_path: Path) -> None:
+    for name in ["a.txt", "a.html", "a.txt.txt"]:
+        (tmp_path / name).write_text("text")
+    found = discover([tmp_path])
+    assert found.conflicts == []
+    assert sorted(str(i.relative) for i in found.inputs) == ["a.html", "a.txt", "a.txt.txt"]
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_walked(tmp_path: Path) -> None:
+    _write(tmp_path / "raw" / "a.txt")
+    _write(tmp_path / "raw" / "clean" / "a.txt")
+    found = discover([tmp_path / "raw"], tmp_path / "raw" / "clean")
+    assert [i.path for i in found.inputs] == [tmp_path / "raw" / "a.txt"]
+    assert found.skipped == [tmp_path / "raw" / "clean" / "a.txt"]
+    # and an input folder inside the output folder is walked as usual
+    inside = discover([tmp_path / "raw"], tmp_path)
+    assert len(inside.inputs) == 2
+
+
+def test_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
+    atomic_write(tmp_path / "out.txt", b"data")
+    mode = (tmp_path / "out.txt").stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
+
+
 def test_discover_reports_cross_folder_collisions(tmp_path: Path) -> None:
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()
