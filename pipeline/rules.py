@@ -14,14 +14,16 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.article import Kind, Stage
 from pipeline.errors import RulesError
 
 DEFAULT_RULES = "rules.toml"
+E = TypeVar("E", bound=StrEnum)
 RULE_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
 RULE_FIELDS = frozenset(
     {"id", "kind", "matcher", "stage", "description", "confidence", "pattern", "phrases",
@@ -239,20 +241,19 @@ def _check_unique(rules: tuple[Rule, ...], source: str) -> None:
 
 
 def _parse_kind(value: Any, where: str) -> Kind:
-    try:
-        return Kind(value)
-    except ValueError:
-        choices = ", ".join(k.value for k in Kind)
-        msg = f"{where}: 'kind' {value!r} is not one of {choices}"
-        raise RulesError(msg) from None
+    return _parse_enum(Kind, value, "kind", where)
 
 
 def _parse_stage(value: Any, where: str) -> Stage:
+    return _parse_enum(Stage, value, "stage", where)
+
+
+def _parse_enum(enum: type[E], value: Any, name: str, where: str) -> E:
     try:
-        return Stage(value)
+        return enum(value)
     except ValueError:
-        choices = ", ".join(s.value for s in Stage)
-        msg = f"{where}: 'stage' {value!r} is not one of {choices}"
+        choices = ", ".join(member.value for member in enum)
+        msg = f"{where}: '{name}' {value!r} is not one of {choices}"
         raise RulesError(msg) from None
 
 
