@@ -7,7 +7,7 @@ RAW ?= raw
 OUT ?= clean
 N ?= 1000
 
-.PHONY: run test lint typecheck unit bench bench-flow golden fmt serve
+.PHONY: run test lint typecheck unit bench bench-flow bench-quality golden fmt serve
 
 # (Re)install when the project's dependencies or pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -34,6 +34,11 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.speed --docs $(N)
+
+# Quality against gold bodies; the corpus is read by path, never copied into the project.
+CORPUS ?= ../shared/eval/zyte-dev
+bench-quality: $(STAMP)
+	$(PY) -m bench.quality $(CORPUS)
 
 bench-flow: $(STAMP)
 	$(PY) -m bench.flow --docs $(or $(FLOW_N),2000)
