@@ -29,6 +29,7 @@ class Kind(StrEnum):
     TRAILER = "trailer"  # attribution trailers: "As reported by ..."
     TEASER = "teaser"  # subheads and links that advertise other content
     PROMPT = "prompt"  # share/follow/comment prompts, "Advertisement" markers
+    BYLINE = "byline"  # posting and update stamps, tag lists: page furniture around the story
 
 
 class Stage(StrEnum):
