@@ -15,8 +15,10 @@ import dataclasses
 
 from pipeline.article import Article, Segment
 
-CLOSERS = "\"'”’»)]"
-TERMINALS = ".!?…:;"
+# Closing quotes and brackets, including CJK ones (」』》）), may follow a sentence's end.
+CLOSERS = "\"'”’»)]」』》）〕"
+# Sentence ends in Latin, CJK (。！？．), Arabic (؟ ۔) and Devanagari (। ॥) text.
+TERMINALS = ".!?…:;。！？．؟۔।॥"
 
 
 def ends_sentence(line: str) -> bool:
@@ -24,6 +26,8 @@ def ends_sentence(line: str) -> bool:
 
     >>> ends_sentence("He said so.”"), ends_sentence("Bombed out cities")
     (True, False)
+    >>> ends_sentence("もちろん、Apple社は「脱獄」を認めていません。")
+    True
     """
     stripped = line.rstrip(CLOSERS)
     return bool(stripped) and stripped[-1] in TERMINALS

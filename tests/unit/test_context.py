@@ -30,3 +30,12 @@ def test_at_most_five_headings_go_with_an_appeal() -> None:
     gone = removed(text)
     assert sum(h in gone for h in headings) == 5
     assert "Key Facts 3" not in gone
+
+
+def test_sentences_ending_in_cjk_full_stops_are_not_titles_or_teasers() -> None:
+    text = (
+        "先日、不正に改造したiPhoneを販売したとして、20代の男性が逮捕されました。\n\n"
+        "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhone。\n\n"
+        "もちろん、Apple社は「脱獄」を認めていません。\n"
+    )
+    assert removed(text) == []
