@@ -17,6 +17,7 @@ report in ``_runs/<flow run id>.json``, and markdown and table artifacts with th
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import multiprocessing
 import os
@@ -34,8 +35,8 @@ from prefect.futures import as_completed
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.report import build_report, failed_result, publish, summary_line, write_report
-from pipeline.batch import RulesSpec, clean_batch
+from flows.report import build_report, publish, summary_line, write_report
+from pipeline.batch import FileResult, RulesSpec, clean_batch
 from pipeline.corpus import write_corpus
 from pipeline.errors import RulesError
 from pipeline.incremental import is_current
@@ -161,11 +162,7 @@ def run_batches(
     groups: list[list[InputFile]], out_dir: str, spec: RulesSpec, workers: int, inline: bool
 ) -> list[dict[str, Any]]:
     """Submit every batch, collect every result; a batch that crashed fails its files."""
-    spec_dict = {
-        "path": spec.path,
-        "target_language": spec.target_language,
-        "disabled_kinds": spec.disabled_kinds,
-    }
+    spec_dict = dataclasses.asdict(spec)  # plain data: it travels to workers and the UI
     futures = {}
     for group in groups:
         items = [(str(i.path), i.relative.as_posix()) for i in group]
@@ -176,7 +173,11 @@ def run_batches(
         outcome = future.result(raise_on_failure=False)
         group = futures[future]
         if isinstance(outcome, BaseException):
-            results += [failed_result(i, f"batch failed: {outcome!r}") for i in group]
+            error = f"batch failed: {outcome!r}"
+            results += [
+                FileResult(str(i.path), i.relative.as_posix(), "failed", error).to_json()
+                for i in group
+            ]
         else:
             results += outcome
         done += len(group)

@@ -16,22 +16,9 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
 from pipeline.corpus import CORPUS_NAME
-from pipeline.io import InputFile, atomic_write
+from pipeline.io import atomic_write
 
 RUNS_FOLDER = "_runs"
-
-
-def failed_result(item: InputFile, error: str) -> dict[str, Any]:
-    return {
-        "path": str(item.path),
-        "output": item.relative.as_posix(),
-        "status": "failed",
-        "error": error,
-        "removed_by_kind": {},
-        "chars_in": 0,
-        "chars_out": 0,
-        "flags": [],
-    }
 
 
 def build_report(

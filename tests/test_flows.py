@@ -160,3 +160,19 @@ def test_dask_runner_gives_byte_identical_outputs(raw: Path, tmp_path: Path) -> 
     )
     assert report["files"]["cleaned"] == 2
     assert outputs(dask_out) == outputs(default_out)
+
+
+def test_a_crashed_batch_fails_each_of_its_files(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.clean_folder
+
+    def crash(*args: object) -> None:
+        msg = "worker bug"
+        raise ValueError(msg)
+
+    monkeypatch.setattr(flows.clean_folder, "clean_batch", crash)
+    state, report = run_flow(raw, tmp_path / "clean", inline=True, batch_size=10)
+    assert state.is_failed()
+    assert report["files"] == {"seen": 2, "cleaned": 0, "skipped": 0, "failed": 2}
+    assert all("batch failed: ValueError('worker bug')" in f["error"] for f in report["failures"])
