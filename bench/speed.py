@@ -22,7 +22,8 @@ from pathlib import Path
 
 from pipeline import clean_file, load_rules
 from pipeline.clean import STAGES
-from pipeline.io import discover, write_outputs
+from pipeline.discover import discover
+from pipeline.io import write_outputs
 from pipeline.matchers.language import LanguageJudge
 from pipeline.rules import Rules
 

@@ -12,6 +12,9 @@ task cleans its batch where Dask puts it.
 A file that fails is reported and never stops the others; the run ends Failed only when a file
 failed. Outputs: per-article files as the library writes them, ``articles.jsonl``, a run
 report in ``_runs/<flow run id>.json``, and markdown and table artifacts with the same summary.
+The run holds the output folder's lock (``pipeline.lock``) from planning to the report, so a
+CLI run or another flow on the same folder waits; under it, the temporary files of a run that
+was killed are swept first. Worker processes exit when the run's process dies.
 """
 
 from __future__ import annotations
@@ -35,12 +38,15 @@ from prefect.futures import as_completed
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.report import build_report, publish, summary_line, write_report
-from pipeline.batch import FileResult, RulesSpec, clean_batch
-from pipeline.corpus import write_corpus
-from pipeline.errors import RulesError
+from flows.report import RUNS_FOLDER, build_report, publish, summary_line, write_report
+from pipeline.batch import FileResult, RulesSpec, clean_batch, exit_with_parent
+from pipeline.corpus import CORPUS_NAME, write_corpus
+from pipeline.discover import InputFile, discover
+from pipeline.errors import OutputError, RulesError
 from pipeline.incremental import is_current
-from pipeline.io import InputFile, discover
+from pipeline.io import output_paths, sweep_temporaries
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
+from pipeline.lock import output_lock
 
 MAX_BATCH = 500
 BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
@@ -57,7 +63,9 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     with _POOL_LOCK:
         if workers not in _POOL:
             context = multiprocessing.get_context("spawn")
-            _POOL[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            _POOL[workers] = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=exit_with_parent
+            )
         return _POOL[workers]
 
 
@@ -78,13 +86,18 @@ def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_condition_fn=_infrastructure_error)
 def clean_batch_task(
-    items: list[tuple[str, str]], out_dir: str, spec: dict[str, Any], workers: int, inline: bool
+    items: list[tuple[str, str]],
+    out_dir: str,
+    spec: dict[str, Any],
+    limits: dict[str, Any],
+    workers: int,
+    inline: bool,
 ) -> list[dict[str, Any]]:
     """Clean one batch on the worker processes, or ``inline`` in this one (on Dask)."""
     rules_spec = RulesSpec(**spec)
     if inline:
-        return clean_batch(items, out_dir, rules_spec)
-    return worker_pool(workers).submit(clean_batch, items, out_dir, rules_spec).result()
+        return clean_batch(items, out_dir, rules_spec, limits)
+    return worker_pool(workers).submit(clean_batch, items, out_dir, rules_spec, limits).result()
 
 
 def plan(
@@ -127,29 +140,31 @@ def clean_folder(
     batch_size: int | None = None,
     workers: int | None = None,
     inline: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> State[Any]:
     """Clean new and changed inputs of ``raw_dir`` into ``out_dir``.
 
     ``workers``: cleaning processes (default: one per core). ``inline``: clean inside each
     task instead (the task runner supplies the parallelism, as on Dask). ``batch_size``: files
-    per task (default: sized to keep every worker busy).
+    per task (default: sized to keep every worker busy). ``max_bytes``, ``max_seconds``: the
+    per-file limits; a file over one is reported as failed, never cut short.
     """
     started = time.time()
     spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
-    raw, out = Path(raw_dir), Path(out_dir)
     workers = (os.cpu_count() or 1) if workers is None else workers
-    todo, current, conflicts = plan(raw, out, spec)
-    groups = batches(todo, batch_size, workers)
-    results = run_batches(groups, out_dir, spec, workers, inline)
-    # Not a failed input's outputs: they describe its earlier content.
-    cleaned = {r["output"] for r in results if r["status"] == "cleaned"}
-    fresh = [i for i in todo if i.relative.as_posix() in cleaned]
-    records = write_corpus(out, sorted([*fresh, *current], key=lambda i: str(i.relative)))
+    job = Job(Path(raw_dir), Path(out_dir), spec, Limits(max_bytes, max_seconds),
+              batch_size, workers, inline)  # fmt: skip
     parameters = {"raw_dir": raw_dir, "out_dir": out_dir, "rules_path": rules_path,
                   "target_language": target_language, "disabled_kinds": list(spec.disabled_kinds),
-                  "batch_size": batch_size, "workers": workers, "inline": inline}  # fmt: skip
-    report = build_report(results, len(current), conflicts, records, started, parameters)
-    write_report(out, report)
+                  "batch_size": batch_size, "workers": workers, "inline": inline,
+                  "max_bytes": max_bytes, "max_seconds": max_seconds}  # fmt: skip
+    try:
+        with output_lock(job.out, on_wait=lambda message: print(message, file=sys.stderr)):
+            report = clean_locked(job, started, parameters)
+    except OutputError as exc:
+        print(f"clean-folder: {exc}; nothing was cleaned", file=sys.stderr)
+        return Failed(message=str(exc))
     publish(report)
     failed = report["files"]["failed"]
     print(summary_line(report), file=sys.stderr)
@@ -158,15 +173,44 @@ def clean_folder(
     return Completed(message=summary_line(report))
 
 
-def run_batches(
-    groups: list[list[InputFile]], out_dir: str, spec: RulesSpec, workers: int, inline: bool
-) -> list[dict[str, Any]]:
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One run's inputs, outputs and settings."""
+
+    raw: Path
+    out: Path
+    spec: RulesSpec
+    limits: Limits
+    batch_size: int | None
+    workers: int
+    inline: bool
+
+
+def clean_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str, Any]:
+    """Plan, sweep, clean, then write the corpus and the report: all under the lock."""
+    todo, current, conflicts = plan(job.raw, job.out, job.spec)
+    ours = [path for item in [*todo, *current] for path in output_paths(job.out, item)]
+    sweep_temporaries([*ours, job.out / CORPUS_NAME], folders=[job.out / RUNS_FOLDER])
+    groups = batches(todo, job.batch_size, job.workers)
+    results = run_batches(groups, job)
+    # Not a failed input's outputs: they describe its earlier content.
+    cleaned = {r["output"] for r in results if r["status"] == "cleaned"}
+    fresh = [i for i in todo if i.relative.as_posix() in cleaned]
+    records = write_corpus(job.out, sorted([*fresh, *current], key=lambda i: str(i.relative)))
+    report = build_report(results, len(current), conflicts, records, started, parameters)
+    write_report(job.out, report)
+    return report
+
+
+def run_batches(groups: list[list[InputFile]], job: Job) -> list[dict[str, Any]]:
     """Submit every batch, collect every result; a batch that crashed fails its files."""
-    spec_dict = dataclasses.asdict(spec)  # plain data: it travels to workers and the UI
+    # Plain data: it travels to workers and the UI.
+    spec, limits = dataclasses.asdict(job.spec), dataclasses.asdict(job.limits)
     futures = {}
     for group in groups:
         items = [(str(i.path), i.relative.as_posix()) for i in group]
-        futures[clean_batch_task.submit(items, out_dir, spec_dict, workers, inline)] = group
+        future = clean_batch_task.submit(items, str(job.out), spec, limits, job.workers, job.inline)
+        futures[future] = group
     results: list[dict[str, Any]] = []
     done = 0
     for future in as_completed(list(futures)):
@@ -174,10 +218,7 @@ def run_batches(
         group = futures[future]
         if isinstance(outcome, BaseException):
             error = f"batch failed: {outcome!r}"
-            results += [
-                FileResult(str(i.path), i.relative.as_posix(), "failed", error).to_json()
-                for i in group
-            ]
+            results += [FileResult.failed(i, error).to_json() for i in group]
         else:
             results += outcome
         done += len(group)
@@ -215,6 +256,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--disable-kind", action="append", default=[], metavar="KIND")
     parser.add_argument("--batch-size", type=int, help="files per task (default: automatic)")
     parser.add_argument("--workers", type=int, help="cleaning processes (default: one per core)")
+    parser.add_argument(
+        "--max-bytes",
+        type=parse_size,
+        default=DEFAULT_MAX_BYTES,
+        help="refuse files bigger than this, on disk or unpacked (K, M, G suffixes; default 10M)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=DEFAULT_MAX_SECONDS,
+        help=f"stop cleaning a file after this long (default {DEFAULT_MAX_SECONDS:g})",
+    )
     parser.add_argument("--dask", action="store_true", help="run on a new local Dask cluster")
     parser.add_argument("--dask-address", help="run on the Dask scheduler at this address")
     args = parser.parse_args(argv)
@@ -236,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         disabled_kinds=args.disable_kind,
         batch_size=args.batch_size,
         workers=args.workers,
+        max_bytes=args.max_bytes,
+        max_seconds=args.max_seconds,
     )
     return 1 if state.is_failed() else 0
 

@@ -2,28 +2,35 @@
 
 Everything here takes and returns plain data (strings, lists, dicts), so a batch can be
 pickled to another process or a Dask worker. A file that cannot be cleaned becomes a failed
-result with its reason; it never stops the batch. Transient I/O errors are retried a few times;
-errors that cannot heal (undecodable input, a missing or unreadable file) are not.
+result with its reason, for any error at all; it never stops the batch. Transient I/O errors
+are retried a few times; errors that cannot heal (undecodable input, a missing or unreadable
+file, a limit, a full disk) are not. A full disk ends the batch: every later file would fail
+the same way, so they are reported as not cleaned instead of being tried one by one.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pipeline.article import Article
 from pipeline.clean import clean_file
-from pipeline.errors import CleaningError, OutputError
-from pipeline.io import InputFile, write_outputs
+from pipeline.discover import InputFile
+from pipeline.errors import PERMANENT_ERRNOS, CleaningError, InputError, OutputError
+from pipeline.io import write_outputs
+from pipeline.limits import Limits
+from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
 
 IO_ATTEMPTS = 3
 IO_BACKOFF_SECONDS = 0.2
-# OSErrors that will not go away by trying again.
-PERMANENT_OS_ERRORS = (PermissionError, FileNotFoundError, IsADirectoryError, NotADirectoryError)
+PARENT_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ def _load_rules(path: str | None, language: str | None, disabled: tuple[str, ...
 class FileResult:
     """What happened to one input."""
 
-    path: str
+    path: str  # as text that is always valid UTF-8 (``path_text``)
     output: str  # output name relative to the output folder, without suffix
     status: str  # cleaned | skipped | failed
     error: str | None = None
@@ -55,6 +62,7 @@ class FileResult:
     chars_in: int = 0
     chars_out: int = 0
     flags: tuple[str, ...] = ()
+    disk_full: bool = False  # the failure was a full disk: later files will fail too
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,51 +71,100 @@ class FileResult:
     def from_json(cls, data: dict[str, Any]) -> FileResult:
         return cls(**{**data, "flags": tuple(data.get("flags", ()))})
 
+    @classmethod
+    def failed(cls, item: InputFile, error: str, *, disk_full: bool = False) -> FileResult:
+        name = path_text(item.path)
+        message = error if error.startswith(name) else f"{name}: {error}"
+        output = path_text(item.relative.as_posix())
+        return cls(name, output, "failed", message, disk_full=disk_full)
 
-def clean_one(item: InputFile, out_dir: Path, rules: Rules) -> FileResult:
+
+def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> FileResult:
     """Clean and write one input; failures become a result, never an exception."""
-    output = item.relative.as_posix()
-    error: Exception | None = None
-    for attempt in range(IO_ATTEMPTS):
+    for attempt in range(1, IO_ATTEMPTS + 1):
         try:
-            article = clean_file(item.path, rules=rules)
+            article = clean_file(item.path, rules=rules, limits=limits)
             write_outputs(article, out_dir, item)
-        except PERMANENT_OS_ERRORS as exc:
-            return FileResult(str(item.path), output, "failed", _os_message(item, exc))
-        except OutputError as exc:
-            error = exc  # the disk or folder may recover: try again
         except CleaningError as exc:
-            return FileResult(str(item.path), output, "failed", str(exc))
-        except OSError as exc:
-            error = exc
+            error: CleaningError = exc
+        except OSError as exc:  # one the library did not wrap: an I/O error all the same
+            reason = f"{exc.strerror or exc}; check the file and the output folder"
+            error = InputError(reason, retryable=exc.errno not in PERMANENT_ERRNOS)
+        except Exception as exc:  # one bad file, whatever went wrong, must not end the run
+            return FileResult.failed(item, unexpected(exc))
         else:
-            stats = article.stats()
-            return FileResult(
-                str(item.path),
-                output,
-                "cleaned",
-                removed_by_kind=stats["removed_by_kind"],
-                chars_in=stats["chars_in"],
-                chars_out=stats["chars_out"],
-                flags=article.flags,
-            )
-        time.sleep(IO_BACKOFF_SECONDS * (attempt + 1))
-    message = str(error) if isinstance(error, OutputError) else _os_message(item, error)
-    return FileResult(str(item.path), output, "failed", message)
+            return _cleaned(item, article)
+        if not error.retryable or attempt == IO_ATTEMPTS:
+            full = isinstance(error, OutputError) and error.disk_full
+            return FileResult.failed(item, str(error), disk_full=full)
+        time.sleep(IO_BACKOFF_SECONDS * attempt)
+    raise AssertionError  # unreachable: the last attempt always returns
 
 
-def _os_message(item: InputFile, exc: BaseException | None) -> str:
-    reason = getattr(exc, "strerror", None) or str(exc)
-    return f"{item.path}: cannot read: {reason}; check the file exists and is readable"
+def _cleaned(item: InputFile, article: Article) -> FileResult:
+    stats = article.stats()
+    return FileResult(
+        path_text(item.path),
+        path_text(item.relative.as_posix()),
+        "cleaned",
+        removed_by_kind=stats["removed_by_kind"],
+        chars_in=stats["chars_in"],
+        chars_out=stats["chars_out"],
+        flags=article.flags,
+    )
+
+
+def unexpected(exc: Exception) -> str:
+    """The message for an error the library did not foresee (a bug, or no memory left)."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to clean; check the file is an article"
+    if isinstance(exc, MemoryError):
+        return "cleaning it ran out of memory; lower the size limit (--max-bytes) or split it"
+    return (
+        f"unexpected error ({type(exc).__name__}: {exc}); this is a bug in article-clean, "
+        "please report it with the file"
+    )
+
+
+def clean_items(
+    items: Iterable[InputFile], out_dir: Path, rules: Rules, limits: Limits
+) -> Iterator[FileResult]:
+    """Clean one input after another; after a full disk, report the rest as not cleaned."""
+    full: str | None = None
+    for item in items:
+        if full is not None:
+            yield FileResult.failed(item, f"not cleaned: the run stopped because {full}")
+            continue
+        result = clean_one(item, out_dir, rules, limits)
+        if result.disk_full:
+            full = f"the disk is full (writing {result.output})"
+        yield result
 
 
 def clean_batch(
-    items: Iterable[tuple[str, str]], out_dir: str, spec: RulesSpec
+    items: Iterable[tuple[str, str]],
+    out_dir: str,
+    spec: RulesSpec,
+    limits: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Clean ``(input path, output name)`` pairs into ``out_dir``; one result dict each."""
     rules = spec.load()
-    out = Path(out_dir)
-    return [
-        clean_one(InputFile(Path(path), PurePosixPath(name)), out, rules).to_json()
-        for path, name in items
-    ]
+    inputs = (InputFile(Path(path), PurePosixPath(name)) for path, name in items)
+    found = clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
+    return [result.to_json() for result in found]
+
+
+def exit_with_parent() -> None:
+    """For worker processes: exit as soon as the process that started them is gone.
+
+    A pool's workers otherwise outlive a parent killed with SIGKILL, waiting forever for work,
+    and one still cleaning could write after the next run has started.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from pipeline.article import Article, Removal, Segment, Stage
+from pipeline.limits import check_time
 from pipeline.matchers import LINE_MATCHERS, Context
 from pipeline.rules import Rule
 
@@ -33,6 +34,7 @@ def classify(article: Article, ctx: Context) -> Article:
     checks = [(rule, LINE_MATCHERS[rule.matcher]) for rule in ctx.rules.for_stage(Stage.CLASSIFY)]
     removals: list[Removal] = []
     for seg in article.segments:
+        check_time()
         for rule, match in checks:
             confidence = match(seg, rule, ctx)
             if confidence is not None:

@@ -22,10 +22,12 @@ from pipeline import __version__
 from pipeline.article import Article, Kind, PipelineInfo, Source
 from pipeline.classify import classify
 from pipeline.decode import decode, sniff_binary
+from pipeline.discover import input_format
 from pipeline.errors import DecodeError, UnsupportedInputError
-from pipeline.io import gunzip_if_needed, input_format, read_input
+from pipeline.limits import Limits, check_time, enforced
 from pipeline.matchers import Context, LanguageJudge
 from pipeline.matchers.language import UNDETERMINED
+from pipeline.read import gunzip_if_needed, path_text, read_input
 from pipeline.repair import repair
 from pipeline.revise import revise, structure
 from pipeline.rules import Rules, load_rules
@@ -60,13 +62,26 @@ def clean_bytes(
     rules: Rules | None = None,
     fmt: str = "text",
     timings: dict[str, float] | None = None,
+    limits: Limits | None = None,
 ) -> Article:
-    """Clean one document (gzipped or not). Raises :class:`DecodeError` when it is not text.
+    """Clean one document (gzipped or not). Raises :class:`DecodeError` when it is not text,
+    :class:`LimitError` when it is over the size or time limit (``Limits()`` by default).
 
     The source hash and size recorded are those of ``data`` as given.
 
     ``timings``, when given, accumulates seconds per stage (for the benchmark).
     """
+    with enforced(limits or Limits(), source_id, len(data)):
+        return _clean_bytes(data, source_id, rules, fmt, timings)
+
+
+def _clean_bytes(
+    data: bytes,
+    source_id: str,
+    rules: Rules | None,
+    fmt: str,
+    timings: dict[str, float] | None,
+) -> Article:
     rules = rules or default_rules()
     if fmt != "text":
         msg = (
@@ -93,12 +108,16 @@ def clean_file(
     rules: Rules | None = None,
     source_id: str | None = None,
     timings: dict[str, float] | None = None,
+    limits: Limits | None = None,
 ) -> Article:
-    """Read (gunzipping if needed) and clean one file."""
+    """Read (gunzipping if needed) and clean one file. Every error is a :class:`CleaningError`
+    naming the file: unreadable, not a regular file, over a limit, changed while read, ..."""
     path = Path(path)
-    data = read_input(path)
-    source = source_id or str(path)
-    return clean_bytes(data, source_id=source, rules=rules, fmt=input_format(path), timings=timings)
+    limits = limits or Limits()
+    data = read_input(path, limits.max_bytes)
+    source = source_id or path_text(path)
+    fmt = input_format(path)
+    return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings, limits=limits)
 
 
 def _load(raw: bytes, source_id: str, rules: Rules) -> Article:
@@ -160,7 +179,9 @@ def _context(article: Article, rules: Rules) -> Context:
 
 def _finish(article: Article, ctx: Context) -> Article:
     """Record the document's language and flag what a reader of the run should know."""
-    flags: list[str] = []
+    flags: list[str] = list(article.flags)  # stages may have flagged already
+    if not article.segments:
+        flags.append("empty_input")  # nothing but whitespace: the file itself is empty
     if not ctx.filter_language and article.segments:
         flags.append("off_target_language")
     removed = sum(r.end - r.start for r in article.removals if r.kind is Kind.LANGUAGE)
@@ -179,6 +200,7 @@ class _Clock:
         self.last = time.perf_counter()
 
     def lap(self, name: str) -> None:
+        check_time()  # between stages, besides the checks inside them
         if self.timings is None:
             return
         now = time.perf_counter()

@@ -4,8 +4,10 @@
     article-clean explain FILE               show what would be removed, and why
     article-clean rules                      list the rules in use
 
-Exit status: 0 when every file was cleaned, 1 when some failed (each is named, with why),
-2 on usage errors (bad arguments, missing inputs, an invalid rules file).
+Exit status: 0 when every file was cleaned, 1 when some failed (each is named, with why, and
+the last line says how many) or the output folder cannot be used, 2 on usage errors (bad
+arguments, missing inputs, an invalid rules file). One run at a time writes an output folder;
+a second waits for the first (``pipeline.lock``).
 """
 
 from __future__ import annotations
@@ -20,14 +22,19 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
-from pipeline.batch import FileResult, clean_one
+from pipeline.batch import FileResult, clean_items
 from pipeline.clean import clean_file
-from pipeline.errors import CleaningError, RulesError
-from pipeline.io import discover
+from pipeline.discover import Discovery, discover
+from pipeline.errors import CleaningError, OutputError, RulesError
+from pipeline.io import output_paths, sweep_temporaries
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
+from pipeline.lock import output_lock
 from pipeline.rules import Rules, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 RED, YELLOW, DIM, BOLD, RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
+# Control characters (a newline in a file name) would split one message over several lines.
+ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,13 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KIND",
         help=f"switch off one kind of removal ({', '.join(k.value for k in Kind)}); repeatable",
     )
+    limits = argparse.ArgumentParser(add_help=False)
+    limits.add_argument(
+        "--max-bytes",
+        type=parse_size,
+        default=DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help="refuse files bigger than this, on disk or unpacked (K, M, G suffixes; default 10M)",
+    )
+    limits.add_argument(
+        "--max-seconds",
+        type=positive_seconds,
+        default=DEFAULT_MAX_SECONDS,
+        metavar="S",
+        help=f"stop cleaning a file after this long (default {DEFAULT_MAX_SECONDS:g})",
+    )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    clean = sub.add_parser("clean", parents=[common], help="clean files and folders")
+    clean = sub.add_parser("clean", parents=[common, limits], help="clean files and folders")
     clean.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     clean.add_argument("--out", type=Path, required=True, help="output folder")
     clean.add_argument("-q", "--quiet", action="store_true", help="print failures only")
     clean.set_defaults(command=run_clean)
-    explain = sub.add_parser("explain", parents=[common], help="show removals in a file")
+    explain = sub.add_parser("explain", parents=[common, limits], help="show removals in a file")
     explain.add_argument("file", type=Path)
     explain.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     explain.set_defaults(command=run_explain)
@@ -77,24 +99,67 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def positive_seconds(text: str) -> float:
+    """A time limit in seconds, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        msg = f"not a positive number of seconds: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    return Limits(max_bytes=args.max_bytes, max_seconds=args.max_seconds)
+
+
 def run_clean(args: argparse.Namespace, rules: Rules) -> int:
     missing = [p for p in args.inputs if not p.exists() and not p.is_symlink()]
     if missing:
         names = ", ".join(str(p) for p in missing)
-        print(f"article-clean: no such file or folder: {names}", file=sys.stderr)
+        print(one_line(f"article-clean: no such file or folder: {names}"), file=sys.stderr)
         return EXIT_USAGE
     out_dir: Path = args.out
     found = discover(args.inputs, out_dir)
-    results = [clean_one(item, out_dir, rules) for item in found.inputs]
+    try:
+        results = clean_locked(found, out_dir, rules, limits_from(args))
+    except OutputError as exc:
+        print(one_line(f"article-clean: {exc}; nothing was cleaned"), file=sys.stderr)
+        return EXIT_FAILED
     failures = [(str(path), reason) for path, reason in found.conflicts]
     failures += [(r.path, r.error or "") for r in results if r.status == "failed"]
     for path, reason in failures:
-        message = reason if path in reason else f"{path}: {reason}"
-        print(f"article-clean: failed: {message}", file=sys.stderr)
+        message = reason if reason.startswith(path) else f"{path}: {reason}"
+        print(one_line(f"article-clean: failed: {message}"), file=sys.stderr)
     if not args.quiet:
         cleaned = [r for r in results if r.status == "cleaned"]
         print_summary(cleaned, len(failures), len(found.skipped), out_dir)
+    if failures:
+        total = len(results) + len(found.conflicts)
+        print(f"article-clean: {len(failures)} of {total} file(s) failed", file=sys.stderr)
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def clean_locked(found: Discovery, out_dir: Path, rules: Rules, limits: Limits) -> list[FileResult]:
+    """Under the output folder's lock: sweep what a killed run left, then clean every input."""
+
+    def say(message: str) -> None:
+        print(one_line(f"article-clean: {message}"), file=sys.stderr)
+
+    with output_lock(out_dir, on_wait=say):
+        sweep_temporaries(path for item in found.inputs for path in output_paths(out_dir, item))
+        return list(clean_items(found.inputs, out_dir, rules, limits))
+
+
+def one_line(message: str) -> str:
+    """The message with control characters escaped, so that it prints as one line.
+
+    >>> one_line("failed: raw/two\\nlines.txt")
+    'failed: raw/two\\\\nlines.txt'
+    """
+    return message.translate(ESCAPES)
 
 
 def print_summary(results: list[FileResult], failed: int, skipped: int, out_dir: Path) -> None:
@@ -102,7 +167,7 @@ def print_summary(results: list[FileResult], failed: int, skipped: int, out_dir:
     for result in results:
         kinds.update(result.removed_by_kind)
         for flag in result.flags:
-            print(f"note: {result.path}: {flag.replace('_', ' ')}")
+            print(one_line(f"note: {result.path}: {flag.replace('_', ' ')}"))
     print(
         f"cleaned {len(results)} file(s) into {out_dir}/ "
         f"({failed} failed, {skipped} other file(s) passed over)"
@@ -118,9 +183,9 @@ def print_summary(results: list[FileResult], failed: int, skipped: int, out_dir:
 
 def run_explain(args: argparse.Namespace, rules: Rules) -> int:
     try:
-        article = clean_file(args.file, rules=rules)
-    except (CleaningError, OSError) as exc:
-        print(f"article-clean: {args.file}: {exc}", file=sys.stderr)
+        article = clean_file(args.file, rules=rules, limits=limits_from(args))
+    except CleaningError as exc:
+        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
         return EXIT_FAILED
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ

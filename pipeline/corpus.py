@@ -12,7 +12,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.io import InputFile, atomic_open, output_paths, read_sidecar
+from pipeline.discover import InputFile
+from pipeline.io import atomic_open, output_paths, read_sidecar
 
 CORPUS_NAME = "articles.jsonl"
 

@@ -10,21 +10,26 @@ body.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
 import ftfy
 
 from pipeline import __version__
-from pipeline.io import InputFile, output_paths, read_sidecar
+from pipeline.discover import InputFile
+from pipeline.errors import InputError
+from pipeline.io import output_paths, read_sidecar
+from pipeline.read import open_regular
 from pipeline.rules import Rules
 
 HASH_CHUNK = 1 << 20
 
 
 def file_sha256(path: Path) -> str:
+    """The SHA-256 of a regular file (a named pipe raises InputError instead of blocking)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with os.fdopen(open_regular(path), "rb") as handle:
         while chunk := handle.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -55,5 +60,5 @@ def is_current(item: InputFile, out_dir: Path, rules: Rules) -> bool:
         return False
     try:
         return bool(sidecar.get("source", {}).get("sha256") == file_sha256(item.path))
-    except OSError:
+    except (OSError, InputError):
         return False  # unreadable now: let the cleaning attempt report why

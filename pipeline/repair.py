@@ -20,6 +20,7 @@ import re
 import ftfy
 
 from pipeline.article import EncodingFix, Repairs
+from pipeline.limits import check_time
 from pipeline.segment import is_hard_wrap
 
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
@@ -72,6 +73,7 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
     """ftfy (when it can change anything), then invisible characters, then whitespace;
     again until the line stops changing, since a stripped no-break space can expose
     mojibake ftfy did not see. Each ftfy application is recorded with its own input."""
+    check_time()
     fixed = line
     for _ in range(MAX_REPAIR_ROUNDS):
         before = fixed

@@ -23,6 +23,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.article import Segment
+from pipeline.limits import check_time
 from pipeline.matchers.base import Context
 from pipeline.rules import LanguageSettings, Rule
 
@@ -124,6 +125,7 @@ class LanguageJudge:
 
     def detect(self, text: str) -> tuple[str, float]:
         """langdetect's top language and probability (seeded: deterministic)."""
+        check_time()  # the one costly call (milliseconds), made once per doubtful line
         detector = _factory(self.settings.seed).create()
         detector.append(text)
         try:

@@ -4,8 +4,9 @@ import json
 from pathlib import Path
 
 from pipeline import clean_file, load_rules
+from pipeline.discover import discover
 from pipeline.incremental import is_current
-from pipeline.io import discover, write_outputs
+from pipeline.io import write_outputs
 from tests.conftest import SEED_FILES
 
 

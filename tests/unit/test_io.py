@@ -8,8 +8,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from pipeline import clean_bytes, clean_file
+from pipeline.discover import discover
 from pipeline.errors import DecodeError, OutputError
-from pipeline.io import atomic_write, discover, write_outputs
+from pipeline.io import atomic_write, write_outputs
 
 
 def test_gzip_is_read_transparently_and_bad_gzip_is_a_clear_error(tmp_path: Path) -> None:
