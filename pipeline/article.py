@@ -112,6 +112,60 @@ class Repairs:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRemoval:
+    """An HTML element taken out before extraction because the page marks it as not article.
+
+    It has no offsets: its text never reached the normalised text. ``element`` says which
+    element it was (``tag.class.names#id``).
+    """
+
+    rule: str
+    kind: Kind
+    reason: str
+    element: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind),
+            "rule": self.rule,
+            "element": self.element,
+            "text": self.text,
+            "stage": "html",
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What an HTML page said about itself, and what was taken out of it before extraction.
+
+    ``found_article`` is False when the extractor found no article text on the page.
+    """
+
+    found_article: bool = True
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+    language: str | None = None  # as the page declares it (``<html lang>``)
+    removals: tuple[PageRemoval, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "author": self.author,
+            "date": self.date,
+            "site_name": self.site_name,
+            "url": self.url,
+            "language": self.language,
+            "found_article": self.found_article,
+            "removals": [r.to_json() for r in self.removals],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where the text came from: enough to tell whether it changed since it was cleaned."""
 
@@ -147,6 +201,7 @@ class Article:
     language: str | None = None
     flags: tuple[str, ...] = ()
     headings: tuple[int, ...] = ()  # ids of kept segments recognised as section headings
+    page: PageInfo | None = None  # HTML inputs only
 
     def removed_ids(self) -> frozenset[int]:
         return frozenset(r.segment for r in self.removals)
@@ -157,10 +212,11 @@ class Article:
 
     @property
     def title(self) -> str | None:
+        """The headline: the line moved out of the body, else the one the page declares."""
         for removal in self.removals:
             if removal.kind is Kind.TITLE:
                 return self.text[removal.start : removal.end]
-        return None
+        return self.page.title if self.page is not None else None
 
     def clean_text(self) -> str:
         """The article body: kept lines, paragraph breaks where anything was taken out."""
@@ -178,12 +234,16 @@ class Article:
         by_kind: dict[str, int] = {}
         for removal in self.removals:
             by_kind[str(removal.kind)] = by_kind.get(str(removal.kind), 0) + 1
+        page_by_kind: dict[str, int] = {}
+        for element in self.page.removals if self.page is not None else ():
+            page_by_kind[str(element.kind)] = page_by_kind.get(str(element.kind), 0) + 1
         return {
             "chars_in": len(self.text),
             "chars_out": len(self.clean_text()),
             "segments": len(self.segments),
             "segments_kept": len(self.segments) - len(self.removals),
             "removed_by_kind": dict(sorted(by_kind.items())),
+            "page_elements_removed_by_kind": dict(sorted(page_by_kind.items())),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -197,6 +257,7 @@ class Article:
                 "format": self.source.format,
             },
             "title": self.title,
+            "page": self.page.to_json() if self.page is not None else None,
             "headings": [
                 {"start": s.start, "end": s.end, "text": s.text}
                 for s in self.segments

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import ftfy
 
-from pipeline import __version__
-from pipeline.article import Article, Kind, PipelineInfo, Source
+from pipeline import __version__, html
+from pipeline.article import Article, Kind, PageInfo, PipelineInfo, Source
 from pipeline.classify import classify
 from pipeline.decode import decode, sniff_binary
 from pipeline.discover import input_format
@@ -33,6 +33,7 @@ from pipeline.revise import revise, structure
 from pipeline.rules import Rules, load_rules
 from pipeline.segment import segment
 
+FORMATS = ("text", "html")
 StageFn = Callable[[Article, Context], Article]
 # Run after decode, repair and segment, which need no context.
 STAGES: tuple[tuple[str, StageFn], ...] = (
@@ -83,15 +84,12 @@ def _clean_bytes(
     timings: dict[str, float] | None,
 ) -> Article:
     rules = rules or default_rules()
-    if fmt != "text":
-        msg = (
-            f"{source_id}: {fmt.upper()} input is not supported yet; "
-            "extract the article text first (for example with trafilatura) and clean that"
-        )
+    if fmt not in FORMATS:
+        msg = f"{source_id}: unknown input format {fmt!r}; use one of {', '.join(FORMATS)}"
         raise UnsupportedInputError(msg)
     clock = _Clock(timings)
-    article = _load(data, source_id, rules)
-    clock.lap("decode+repair")
+    article = _load(data, source_id, rules, fmt)
+    clock.lap("decode+repair" if fmt == "text" else "html+repair")
     article = segment(article)
     clock.lap("segment")
     ctx = _context(article, rules)
@@ -120,22 +118,29 @@ def clean_file(
     return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings, limits=limits)
 
 
-def _load(raw: bytes, source_id: str, rules: Rules) -> Article:
+def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
     data = gunzip_if_needed(raw, source_id)
     binary = sniff_binary(data)
     if binary is not None:
         msg = f"{source_id}: this is a {binary}, not text; remove it from the input folder"
         raise DecodeError(msg)
-    raw_text, encoding = decode(data)
+    page: PageInfo | None = None
+    if fmt == "html":
+        extraction = html.extract(data, source_id, rules.html)
+        raw_text, encoding, page = extraction.text, extraction.encoding, extraction.page
+    else:
+        raw_text, encoding = decode(data)
     if _is_garbage(raw_text):
         msg = f"{source_id}: the bytes do not decode to text (binary or corrupt); check the file"
         raise DecodeError(msg)
-    text, repairs = repair(raw_text)
+    # Text from HTML has no hard wraps: its line breaks are the page's own.
+    text, repairs = repair(raw_text, rejoin=fmt == "text")
     source = Source(
         path=source_id,
         sha256=hashlib.sha256(raw).hexdigest(),
         bytes=len(raw),
         encoding=encoding,
+        format=fmt,
     )
     info = PipelineInfo(
         version=__version__,
@@ -145,7 +150,7 @@ def _load(raw: bytes, source_id: str, rules: Rules) -> Article:
         ftfy_version=ftfy.__version__,
         disabled_kinds=rules.disabled_kinds,
     )
-    return Article(source=source, text=text, pipeline=info, repairs=repairs)
+    return Article(source=source, text=text, pipeline=info, repairs=repairs, page=page)
 
 
 def _is_garbage(text: str) -> bool:
@@ -189,6 +194,8 @@ def _finish(article: Article, ctx: Context) -> Article:
         flags.append("mostly_other_language")
     if not article.kept():
         flags.append("empty_body")
+    if article.page is not None and not article.page.found_article:
+        flags.append("no_article_found")
     return dataclasses.replace(article, language=ctx.document_language, flags=tuple(flags))
 
 

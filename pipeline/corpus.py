@@ -1,7 +1,8 @@
 """The JSONL corpus: every cleaned article with a non-empty body, one JSON object a line.
 
-Records are ``{"id", "text", "title", "language", "source_path", "source_sha256"}`` in input
-order, loadable by ``datasets.load_dataset("json", data_files=...)`` and
+Records are ``{"id", "text", "title", "language", "source_path", "source_sha256", "url",
+"date", "author", "site_name"}`` in input order (the last four from an HTML page's metadata,
+``null`` for text inputs), loadable by ``datasets.load_dataset("json", data_files=...)`` and
 ``pandas.read_json(..., lines=True)``. The file is rebuilt from the per-article outputs and
 replaced atomically, streaming, so memory does not grow with the corpus.
 """
@@ -16,6 +17,7 @@ from pipeline.discover import InputFile
 from pipeline.io import atomic_open, output_paths, read_sidecar
 
 CORPUS_NAME = "articles.jsonl"
+PAGE_FIELDS = ("url", "date", "author", "site_name")
 
 
 def write_corpus(out_dir: Path, items: Iterable[InputFile], path: Path | None = None) -> int:
@@ -32,6 +34,7 @@ def write_corpus(out_dir: Path, items: Iterable[InputFile], path: Path | None = 
             if sidecar is None or not text:
                 continue
             source = sidecar.get("source", {})
+            page = sidecar.get("page") or {}
             record = {
                 "id": item.relative.as_posix(),
                 "text": text,
@@ -39,6 +42,7 @@ def write_corpus(out_dir: Path, items: Iterable[InputFile], path: Path | None = 
                 "language": sidecar.get("language"),
                 "source_path": source.get("path"),
                 "source_sha256": source.get("sha256"),
+                **{name: page.get(name) for name in PAGE_FIELDS},
             }
             handle.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
             count += 1

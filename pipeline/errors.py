@@ -30,7 +30,7 @@ class DecodeError(CleaningError):
 
 
 class UnsupportedInputError(CleaningError):
-    """The input is of a kind this version does not clean (for example HTML before 0.2)."""
+    """The input is of a kind this version does not clean (an unknown format name)."""
 
 
 class RulesError(CleaningError):

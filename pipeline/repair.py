@@ -52,15 +52,19 @@ def needs_ftfy(line: str) -> bool:
     return not line.isascii() or "&" in line or "\x1b" in line
 
 
-def repair(text: str) -> tuple[str, Repairs]:
-    """Return the normalised text and a record of what changed."""
+def repair(text: str, *, rejoin: bool = True) -> tuple[str, Repairs]:
+    """Return the normalised text and a record of what changed.
+
+    ``rejoin=False`` leaves line breaks alone: text extracted from HTML has no hard wraps,
+    its line breaks are the page's own (list items, ``<br>``).
+    """
     fixes: list[EncodingFix] = []
     counts = [0, 0]  # control characters removed, lines whose whitespace changed
     lines = [
         _fix_line(number, line, fixes, counts)
         for number, line in enumerate(LINE_BREAKS.sub("\n", text).split("\n"))
     ]
-    joined, joins = _rejoin(lines, fixes, counts)
+    joined, joins = _rejoin(lines, fixes, counts) if rejoin else (lines, ())
     return "\n".join(joined).strip("\n"), Repairs(
         encoding_fixes=tuple(fixes),
         control_chars_removed=counts[0],

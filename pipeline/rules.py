@@ -29,6 +29,10 @@ RULE_FIELDS = frozenset(
     {"id", "kind", "matcher", "stage", "description", "confidence", "pattern", "phrases",
      "ignore_case", "params", "examples"}
 )  # fmt: skip
+ELEMENT_RULE_FIELDS = frozenset(
+    {"id", "kind", "description", "tags", "tokens", "names", "examples"}
+)
+EXTRACTION_MODES = ("precision", "balanced", "recall")
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,31 @@ class LanguageSettings:
 
 
 @dataclass(frozen=True)
+class ElementRule:
+    """An HTML element the page itself marks as not article: by tag, by a word of its class
+    or id (``tokens``), or by a whole class name or id (``names``, for words that are
+    ambiguous alone: "credit" in "credit-card-rates")."""
+
+    id: str
+    kind: Kind
+    description: str
+    tags: frozenset[str]
+    tokens: frozenset[str]
+    names: frozenset[str] = frozenset()
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HtmlSettings:
+    """How HTML pages are pre-cleaned and extracted (see ``pipeline/html.py``)."""
+
+    extraction: str  # trafilatura's mode: precision, balanced or recall
+    max_element_words: int  # a marked element with more words may wrap the article: kept
+    rules: tuple[ElementRule, ...]
+
+
+@dataclass(frozen=True)
 class Rules:
     """The validated rule set, in file order (classify rules: first match wins)."""
 
@@ -78,6 +107,7 @@ class Rules:
     heading_max_words: int
     language: LanguageSettings
     rules: tuple[Rule, ...]
+    html: HtmlSettings
     disabled_kinds: tuple[str, ...] = ()  # sorted; recorded in every sidecar
 
     def for_stage(self, stage: Stage) -> tuple[Rule, ...]:
@@ -92,8 +122,13 @@ class Rules:
         if target_language is not None:
             language = dataclasses.replace(language, target=target_language.lower())
         kept = tuple(r for r in self.rules if r.kind not in off)
+        html = dataclasses.replace(
+            self.html, rules=tuple(r for r in self.html.rules if r.kind not in off)
+        )
         disabled = tuple(sorted({*self.disabled_kinds, *(k.value for k in off)}))
-        return dataclasses.replace(self, language=language, rules=kept, disabled_kinds=disabled)
+        return dataclasses.replace(
+            self, language=language, rules=kept, html=html, disabled_kinds=disabled
+        )
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
@@ -122,7 +157,8 @@ def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
         msg = f"{source}: top-level 'version' must be an integer"
         raise RulesError(msg)
     rules = tuple(_parse_rule(raw, source) for raw in _list(doc, "rules", source))
-    _check_unique(rules, source)
+    html = _parse_html(_table(doc, "html", source), source)
+    _check_unique((*rules, *html.rules), source)
     settings = _table(doc, "settings", source)
     parsed = Rules(
         version=version,
@@ -131,6 +167,7 @@ def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
         heading_max_words=_int(settings, "heading_max_words", f"{source}: [settings]"),
         language=_parse_language(_table(doc, "language", source), source),
         rules=rules,
+        html=html,
     )
     # Imported here: the matchers import this module for the Rule type.
     from pipeline.matchers import check_matchers
@@ -231,7 +268,47 @@ def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
     )
 
 
-def _check_unique(rules: tuple[Rule, ...], source: str) -> None:
+def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
+    where = f"{source}: [html]"
+    extraction = _str(table, "extraction", where)
+    if extraction not in EXTRACTION_MODES:
+        msg = f"{where}: 'extraction' must be one of {', '.join(EXTRACTION_MODES)}"
+        raise RulesError(msg)
+    return HtmlSettings(
+        extraction=extraction,
+        max_element_words=_int(table, "max_element_words", where),
+        rules=tuple(_parse_element_rule(raw, source) for raw in _list(table, "rules", where)),
+    )
+
+
+def _parse_element_rule(raw: Any, source: str) -> ElementRule:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        msg = f"{source}: every [[html.rules]] entry needs a string 'id'"
+        raise RulesError(msg)
+    where = f"{source}: rule {raw['id']}"
+    unknown = sorted(set(raw) - ELEMENT_RULE_FIELDS)
+    if not RULE_ID.match(raw["id"]) or unknown:
+        msg = f"{where}: needs an id like family.slug and no unknown field(s) {unknown}"
+        raise RulesError(msg)
+    tags, tokens = _strings(raw, "tags", where), _strings(raw, "tokens", where)
+    names = _strings(raw, "names", where)
+    if not tags and not tokens and not names:
+        msg = f"{where}: give 'tags', 'tokens' (class/id words) or 'names' to match"
+        raise RulesError(msg)
+    examples = raw.get("examples", {})
+    return ElementRule(
+        id=raw["id"],
+        kind=_parse_kind(raw.get("kind"), where),
+        description=_str(raw, "description", where),
+        tags=frozenset(t.lower() for t in tags),
+        tokens=frozenset(t.lower() for t in tokens),
+        names=frozenset(n.lower() for n in names),
+        examples_match=tuple(_strings(examples, "match", where)),
+        examples_no_match=tuple(_strings(examples, "no_match", where)),
+    )
+
+
+def _check_unique(rules: Iterable[Rule | ElementRule], source: str) -> None:
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from tests.conftest import SEED_FILES
+from tests.conftest import ROOT, SEED_FILES
 
 
 @pytest.fixture
@@ -76,11 +77,21 @@ def test_a_bad_file_fails_alone_with_exit_1(raw: Path, tmp_path: Path, capsys) -
     assert not (out / "picture.txt").exists()
 
 
-def test_html_is_rejected_clearly_for_now(tmp_path: Path, capsys) -> None:
-    page = tmp_path / "page.html"
-    page.write_text("<html><body><p>Hi</p></body></html>")
-    assert main(["clean", str(page), "--out", str(tmp_path / "out")]) == 1
-    assert "HTML input is not supported yet" in capsys.readouterr().err
+def test_html_pages_are_cleaned_beside_text(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = (ROOT / "tests" / "fixtures" / "page.html").read_bytes()
+    (folder / "story.html.gz").write_bytes(gzip.compress(page, mtime=0))
+    (folder / "other.htm").write_bytes(page)
+    out = tmp_path / "out"
+    assert main(["clean", str(folder), "--out", str(out)]) == 0
+    assert "cleaned 2 file(s)" in capsys.readouterr().out
+    body = (out / "story.txt").read_text()
+    assert body.startswith("Flood defences in York held overnight")
+    assert body == (out / "other.txt").read_text()
+    sidecar = json.loads((out / "story.json").read_text())
+    assert sidecar["source"]["format"] == "html"
+    assert sidecar["page"]["site_name"] == "The Northern Ledger"
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.cli import main as cli_main
-from tests.conftest import SEED_FILES
+from tests.conftest import ROOT, SEED_FILES
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -71,15 +71,26 @@ def test_run_publishes_markdown_and_table_artifacts(raw: Path, tmp_path: Path) -
 
 
 def test_corpus_is_one_json_record_per_article(raw: Path, tmp_path: Path) -> None:
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "page.html", raw / "page.html")
     out = tmp_path / "clean"
     run_flow(raw, out)
     lines = (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
-    assert [r["id"] for r in records] == sorted(s.stem for s in SEED_FILES)
+    assert [r["id"] for r in records] == sorted([*(s.stem for s in SEED_FILES), "page"])
     for record in records:
-        assert set(record) == {"id", "text", "title", "language", "source_path", "source_sha256"}
+        assert set(record) == {
+            "id", "text", "title", "language", "source_path", "source_sha256",
+            "url", "date", "author", "site_name",
+        }  # fmt: skip
         assert record["text"] == (out / f"{record['id']}.txt").read_text().rstrip("\n")
     assert records[1]["title"] == "Russia-Ukraine Peace Talks: The Proposal"
+    assert records[1]["url"] is None
+    page = records[2]
+    assert (page["title"], page["site_name"], page["date"]) == (
+        "Flood defences hold as river peaks in York",
+        "The Northern Ledger",
+        "2024-02-12",
+    )
 
 
 def test_second_run_skips_everything_and_changes_nothing(raw: Path, tmp_path: Path) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
 
-from bench.quality import corpus_score, main, page_scores, shingles
+from bench.quality import corpus_score, leftover_rules, leftovers, main, page_scores, shingles
+from pipeline import load_rules
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "page.html"
 
 
 def test_shingles_are_a_multiset_of_four_token_windows() -> None:
@@ -35,17 +39,33 @@ def test_corpus_means_skip_empty_predictions_and_count_them() -> None:
 
 
 def test_harness_runs_on_a_corpus_folder(tmp_path: Path, capsys) -> None:
-    for folder in ("gold", "raw_text_region"):
+    for folder in ("gold", "raw_text_region", "html"):
         (tmp_path / folder).mkdir()
     body = "Russia promised on Tuesday to scale down military operations around Kyiv."
     (tmp_path / "gold" / "p1.txt").write_text(body)
     (tmp_path / "raw_text_region" / "p1.txt").write_text(
         f"{body}\n\nPeople at the talks (Photo: Reuters)\n"
     )
-    (tmp_path / "manifest.tsv").write_text("id\turl\tlanguage\np1\thttp://example.test\ten\n")
+    page = FIXTURE.read_bytes()
+    (tmp_path / "gold" / "p2.txt").write_text("The city’s mayor thanked the volunteers.")
+    (tmp_path / "html" / "p2.html.gz").write_bytes(gzip.compress(page, mtime=0))
+    (tmp_path / "manifest.tsv").write_text(
+        "id\turl\tlanguage\np1\thttp://example.test\ten\np2\thttp://example.test/2\ten\n"
+    )
     assert main([str(tmp_path)]) == 0
     shown = capsys.readouterr().out
-    assert "English pages: no cleaning" in shown
-    (ours,) = [line for line in shown.splitlines() if "English pages: article-clean" in line]
-    assert ours.split()[-5:] == ["1.000", "1.000", "1.000", "0", "1"]
+    assert "English pages, raw_text_region" in shown
+    assert "no cleaning" in shown
+    ours = next(line for line in shown.splitlines() if line.startswith("  article-clean "))
+    assert ours.split()[-6:] == ["1.000", "1.000", "1.000", "0", "1", "0"]
     assert "'caption': 1" in shown
+    assert "English pages, html" in shown
+    assert "trafilatura (favor_precision)" in shown
+    assert "'caption (html element)': 2" in shown
+
+
+def test_leftovers_are_lines_outside_the_gold_that_a_rule_pattern_knows() -> None:
+    rules = leftover_rules(load_rules())
+    gold = "The mayor spoke. Smoke over the city (Photo: Reuters)"
+    out = "The mayor spoke.\nSmoke over the city (Photo: Reuters)\nDonate now to keep us going"
+    assert leftovers(out, gold, rules) == [("appeal.donate", "Donate now to keep us going")]

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from pipeline.article import Article, Kind, Segment
 from pipeline.matchers.base import Context
+from pipeline.matchers.context import fold
 from pipeline.rules import Rule
 from pipeline.segment import is_heading_like
 
@@ -58,13 +59,44 @@ def _same_block(upper: Segment | None, lower: Segment | None) -> bool:
 
 
 def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
-    """The first kept line, when it is title-like and real paragraphs follow it."""
+    """The headline, moved to metadata.
+
+    In text, the first kept line when it is title-like and real paragraphs follow it. In a
+    page's extracted text the headline is known from the page's metadata, and its length is
+    no guide: one of the first ``headline_window`` kept lines is the title when it repeats
+    that headline (at least ``headline_min_words`` words of it, or all of it).
+    """
     kept = article.kept()
+    if len(kept) < 2:
+        return
+    if article.page is not None:
+        window = int(rule.param("headline_window", 3))
+        min_words = int(rule.param("headline_min_words", 4))
+        for seg in kept[:window]:
+            if _repeats_headline(seg.text, article.page.title, min_words):
+                yield seg.id, rule.confidence
+                return
+        return
     max_words = ctx.rules.heading_max_words
-    if len(kept) < 2 or not _title_like(kept, 0, max_words):
+    if not _title_like(kept, 0, max_words):
         return
     if any(not _title_like(kept, i, max_words) for i in range(1, len(kept))):
         yield kept[0].id, rule.confidence
+
+
+def _repeats_headline(line: str, headline: str | None, min_words: int) -> bool:
+    """The line is the page's headline, maybe without the site name the <title> adds.
+
+    >>> _repeats_headline("Storm hits the coast", "Storm Hits the Coast | Daily News", 4)
+    True
+    >>> _repeats_headline("BAAR, SWITZERLAND", "Ascom and Draeger team up - Ascom", 4)
+    False
+    """
+    if headline is None:
+        return False
+    folded, whole = fold(line), fold(headline)
+    long_enough = len(folded.split()) >= min_words or folded == whole
+    return bool(folded) and long_enough and whole.startswith(folded)
 
 
 def match_under_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:

@@ -1,0 +1,272 @@
+"""HTML in, article text and page facts out: pre-clean the page, then extract with trafilatura.
+
+Guarantees:
+
+- Nothing is fetched. The page is parsed from the bytes given (lxml, network off) and no
+  resource it references is loaded; trafilatura is handed the parsed tree.
+- Elements the page itself marks as not article (``<figcaption>``, a class or id saying
+  caption, credit, newsletter, subscribe, donate, share, ad, related, promo: the
+  ``[[html.rules]]`` of the rules file) are taken out before extraction. Each one that held
+  text is returned as a :class:`PageRemoval` naming its rule, in document order.
+- The text has one paragraph (blank-line-separated) per block trafilatura kept — paragraph,
+  heading, list, quote, table — and the lines inside a block (list items, ``<br>``) on lines
+  of their own, so the text stages see the page's structure rather than guessing it.
+- The metadata (title, author, date, site name, URL, page language) comes from the page
+  alone: trafilatura's ``filedate`` (today) is not used and the date search has a fixed upper
+  bound, so the same page gives the same record on any day.
+
+The tree is walked without recursion, so a deeply nested page cannot exhaust the stack here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from pipeline.article import Kind, PageInfo, PageRemoval
+from pipeline.decode import decode
+from pipeline.errors import DecodeError
+from pipeline.rules import ElementRule, HtmlSettings
+
+# trafilatura logs "discarding data" and the like as warnings; with no handler configured,
+# Python would print them on stderr. The outcome is in the article's flags instead.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+# ``<meta charset="...">`` or ``content="text/html; charset=..."`` near the top of the page.
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
+META_CHARSET_BYTES = 4096
+# Class and id values split into lower-case words: "wp-caption-text", "newsletterSignup".
+TOKEN_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
+SPACES = re.compile(r"\s+")
+# Never removed whatever their class says: the whole page.
+PROTECTED_TAGS = frozenset({"html", "body"})
+# Dates after this are not page dates; fixed (not "today") so the record never changes.
+MAX_DATE = "2100-12-31"
+# Their text is code or markup, not words a reader sees.
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the HTML step hands to the text stages."""
+
+    text: str
+    encoding: str
+    page: PageInfo
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """The page as text: UTF-8 when it is valid, else the charset the page declares, else
+    the text decoder's evidence (byte-order marks, UTF-16, a statistical guess)."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = META_CHARSET.search(data[:META_CHARSET_BYTES])
+    if declared is not None:
+        name = declared.group(1).decode("ascii", "replace").lower()
+        try:
+            return data.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: fall back to the evidence
+    return decode(data)
+
+
+def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
+    """Pre-clean the page and extract its article text and metadata."""
+    html, encoding = decode_html(data)
+    tree = _parse(html, source_id)
+    if tree is None:
+        return Extraction("", encoding, PageInfo(found_article=False))
+    removals = preclean(tree, settings)
+    language = _page_language(tree)
+    try:
+        document = bare_extraction(
+            tree,
+            include_comments=False,
+            favor_precision=settings.extraction == "precision",
+            favor_recall=settings.extraction == "recall",
+            with_metadata=True,
+            date_extraction_params={
+                "original_date": True,
+                "extensive_search": True,
+                "max_date": MAX_DATE,
+            },
+        )
+    except RecursionError as exc:
+        msg = f"{source_id}: the page is nested too deeply to extract; it is not a normal page"
+        raise DecodeError(msg) from exc
+    text = _body_text(getattr(document, "body", None)) if document is not None else ""
+    page = PageInfo(
+        found_article=bool(text),
+        language=language,
+        removals=tuple(removals),
+        **_metadata(document),
+    )
+    return Extraction(text, encoding, page)
+
+
+def _parse(html: str, source_id: str) -> lxml.html.HtmlElement | None:
+    """trafilatura's own parser, so the tree is what its extractor expects."""
+    try:
+        tree: lxml.html.HtmlElement | None = load_html(html)
+    except (ValueError, etree.LxmlError) as exc:
+        msg = f"{source_id}: the HTML cannot be parsed ({exc}); check it is a web page"
+        raise DecodeError(msg) from exc
+    return tree
+
+
+def element_names(element: etree._Element) -> frozenset[str]:
+    """The lower-case class names and id of an element.
+
+    >>> sorted(element_names(lxml.html.fromstring('<p class="wp-caption-text x" id="adBox">')))
+    ['adbox', 'wp-caption-text', 'x']
+    """
+    value = f"{element.get('class', '')} {element.get('id', '')}"
+    return frozenset(name.lower() for name in value.split())
+
+
+def element_tokens(element: etree._Element) -> frozenset[str]:
+    """The lower-case words of an element's class and id.
+
+    >>> sorted(element_tokens(lxml.html.fromstring('<p class="wp-caption-text" id="adBox">')))
+    ['ad', 'box', 'caption', 'text', 'wp']
+    """
+    value = f"{element.get('class', '')} {element.get('id', '')}"
+    return frozenset(t.lower() for t in TOKEN_SPLIT.split(value) if t)
+
+
+def match_element(element: etree._Element, settings: HtmlSettings) -> ElementRule | None:
+    """The first rule that marks this element as not article, if any."""
+    if not isinstance(element.tag, str) or element.tag.lower() in PROTECTED_TAGS:
+        return None
+    tag = element.tag.lower()
+    tokens = element_tokens(element)
+    names = element_names(element)
+    for rule in settings.rules:
+        if tag in rule.tags or not (
+            tokens.isdisjoint(rule.tokens) and names.isdisjoint(rule.names)
+        ):
+            return rule
+    return None
+
+
+def preclean(tree: etree._Element, settings: HtmlSettings) -> list[PageRemoval]:
+    """Remove marked elements from ``tree`` in place; return those that held text.
+
+    An element longer than ``max_element_words`` is kept even when marked: a class like
+    "post has-share-buttons" can sit on the element that wraps the whole article.
+    """
+    removals: list[PageRemoval] = []
+    stack = [tree]
+    while stack:
+        element = stack.pop()
+        rule = match_element(element, settings)
+        if rule is not None:
+            text = visible_text(element)
+            if len(text.split()) <= settings.max_element_words:
+                _drop(element)
+                if text:
+                    removals.append(_page_removal(rule, element, text))
+                continue
+        stack.extend(reversed([child for child in element if isinstance(child.tag, str)]))
+    return removals
+
+
+def visible_text(element: etree._Element) -> str:
+    """The element's text as a reader sees it: no script or style, whitespace collapsed.
+
+    >>> visible_text(lxml.html.fromstring("<p>Share <script>x()</script>this<br>now</p>"))
+    'Share this now'
+    """
+    parts: list[str] = []
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
+    while stack:
+        node, tail_only = stack.pop()
+        if tail_only:
+            parts.append(node.tail or "")
+            continue
+        if node is not element:
+            stack.append((node, True))  # its tail comes after its content
+        if isinstance(node.tag, str) and node.tag.lower() in INVISIBLE_TAGS:
+            continue
+        if isinstance(node.tag, str):
+            parts.append(node.text or "")
+        stack.extend((child, False) for child in reversed(node))
+    # Joined with spaces: block elements ("<li>One</li><li>Two</li>") must not glue words.
+    return SPACES.sub(" ", " ".join(parts)).strip()
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep its tail (the text after it belongs to its parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _page_removal(rule: ElementRule, element: etree._Element, text: str) -> PageRemoval:
+    classes = ".".join(sorted(element.get("class", "").split()))
+    ident = element.get("id")
+    described = (
+        str(element.tag) + (f".{classes}" if classes else "") + (f"#{ident}" if ident else "")
+    )
+    return PageRemoval(
+        rule=rule.id, kind=Kind(rule.kind), reason=rule.description, element=described, text=text
+    )
+
+
+def _page_language(tree: etree._Element) -> str | None:
+    """The language the page declares (``<html lang>``, else a content-language meta)."""
+    declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not declared:
+        metas = tree.xpath("//meta[@http-equiv and @content]")
+        for meta in metas:
+            if str(meta.get("http-equiv", "")).lower() == "content-language":
+                declared = meta.get("content")
+                break
+    return (declared.strip().lower() or None) if declared else None
+
+
+def _metadata(document: object) -> dict[str, str | None]:
+    """Title, author, date, site name and URL from trafilatura's record (never filedate)."""
+
+    def field(name: str) -> str | None:
+        value = getattr(document, name, None) if document is not None else None
+        return (SPACES.sub(" ", value).strip() or None) if isinstance(value, str) else None
+
+    return {
+        "title": field("title"),
+        "author": field("author"),
+        "date": field("date"),
+        "site_name": field("sitename"),
+        "url": field("url"),
+    }
+
+
+def _body_text(body: etree._Element | None) -> str:
+    """One paragraph per top-level block of trafilatura's output, lines within it kept."""
+    if body is None:
+        return ""
+    blocks = []
+    for child in body:
+        if not isinstance(child.tag, str):
+            continue
+        text = xmltotxt(child, False).strip()
+        if text:
+            blocks.append(text)
+    return "\n\n".join(blocks)
