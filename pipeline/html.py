@@ -50,6 +50,9 @@ SPACES = re.compile(r"\s+")
 PROTECTED_TAGS = frozenset({"html", "body"})
 # Dates after this are not page dates; fixed (not "today") so the record never changes.
 MAX_DATE = "2100-12-31"
+# libxml2 stops building the tree 255 elements deep and drops everything after that point,
+# even text back at the top level: a page that deep is refused rather than silently emptied.
+MAX_PARSER_DEPTH = 255
 # Their text is code or markup, not words a reader sees.
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 
@@ -121,7 +124,27 @@ def _parse(html: str, source_id: str) -> lxml.html.HtmlElement | None:
     except (ValueError, etree.LxmlError) as exc:
         msg = f"{source_id}: the HTML cannot be parsed ({exc}); check it is a web page"
         raise DecodeError(msg) from exc
+    if tree is not None and depth(tree) >= MAX_PARSER_DEPTH:
+        msg = (
+            f"{source_id}: the page is nested {MAX_PARSER_DEPTH} elements deep or more, the "
+            "most the HTML parser reads, so its text past that point would be lost; "
+            "it was not cleaned (check it is a normal page)"
+        )
+        raise DecodeError(msg)
     return tree
+
+
+def depth(tree: etree._Element) -> int:
+    """How many elements deep the tree goes, counted without recursion.
+
+    >>> depth(lxml.html.fromstring("<div><p><b>x</b></p></div>"))
+    3
+    """
+    deepest = current = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        current += 1 if event == "start" else -1
+        deepest = max(deepest, current)
+    return deepest
 
 
 def element_names(element: etree._Element) -> frozenset[str]:
