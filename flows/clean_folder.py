@@ -41,7 +41,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.report import RUNS_FOLDER, build_report, publish, summary_line, write_report
 from pipeline.batch import FileResult, RulesSpec, clean_batch, exit_with_parent
 from pipeline.corpus import CORPUS_NAME, write_corpus
-from pipeline.discover import InputFile, discover
+from pipeline.discover import InputFile, discover, output_is_input
 from pipeline.errors import OutputError, RulesError
 from pipeline.incremental import is_current
 from pipeline.io import output_paths, sweep_temporaries
@@ -64,7 +64,10 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         if workers not in _POOL:
             context = multiprocessing.get_context("spawn")
             _POOL[workers] = ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=exit_with_parent
+                max_workers=workers,
+                mp_context=context,
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
             )
         return _POOL[workers]
 
@@ -159,12 +162,10 @@ def clean_folder(
                   "target_language": target_language, "disabled_kinds": list(spec.disabled_kinds),
                   "batch_size": batch_size, "workers": workers, "inline": inline,
                   "max_bytes": max_bytes, "max_seconds": max_seconds}  # fmt: skip
-    try:
-        with output_lock(job.out, on_wait=lambda message: print(message, file=sys.stderr)):
-            report = clean_locked(job, started, parameters)
-    except OutputError as exc:
-        print(f"clean-folder: {exc}; nothing was cleaned", file=sys.stderr)
-        return Failed(message=str(exc))
+    report = run_locked(job, started, parameters)
+    if isinstance(report, str):
+        print(f"clean-folder: {report}", file=sys.stderr)
+        return Failed(message=report)
     publish(report)
     failed = report["files"]["failed"]
     print(summary_line(report), file=sys.stderr)
@@ -184,6 +185,17 @@ class Job:
     batch_size: int | None
     workers: int
     inline: bool
+
+
+def run_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str, Any] | str:
+    """The run's report, from under the output folder's lock; or why it could not start."""
+    if output_is_input([job.raw], job.out) is not None:
+        return f"the output folder is the input folder {job.raw}; choose another"
+    try:
+        with output_lock(job.out, on_wait=lambda message: print(message, file=sys.stderr)):
+            return clean_locked(job, started, parameters)
+    except OutputError as exc:  # the folder cannot be locked, or the corpus or report written
+        return str(exc)
 
 
 def clean_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -273,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not Path(args.raw).is_dir():
         print(f"clean-folder: no such folder: {args.raw}", file=sys.stderr)
+        return 2
+    if output_is_input([Path(args.raw)], Path(args.out)) is not None:
+        print(f"clean-folder: the output folder is the input folder {args.raw}", file=sys.stderr)
         return 2
     try:  # a bad rules file is a usage error, said before any server starts
         RulesSpec(args.rules, args.lang, tuple(args.disable_kind)).load()

@@ -154,13 +154,13 @@ def clean_batch(
     return [result.to_json() for result in found]
 
 
-def exit_with_parent() -> None:
-    """For worker processes: exit as soon as the process that started them is gone.
+def exit_with_parent(parent: int) -> None:
+    """For worker processes: exit as soon as ``parent`` (the process that started them) is gone.
 
     A pool's workers otherwise outlive a parent killed with SIGKILL, waiting forever for work,
-    and one still cleaning could write after the next run has started.
+    and one still cleaning could write after the next run has started. The parent's id is
+    passed in, not read here: a worker that starts after its parent died must see that too.
     """
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

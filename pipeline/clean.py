@@ -185,8 +185,8 @@ def _context(article: Article, rules: Rules) -> Context:
 def _finish(article: Article, ctx: Context) -> Article:
     """Record the document's language and flag what a reader of the run should know."""
     flags: list[str] = list(article.flags)  # stages may have flagged already
-    if not article.segments:
-        flags.append("empty_input")  # nothing but whitespace: the file itself is empty
+    if not article.segments and article.page is None:
+        flags.append("empty_input")  # a text file with nothing but whitespace in it
     if not ctx.filter_language and article.segments:
         flags.append("off_target_language")
     removed = sum(r.end - r.start for r in article.removals if r.kind is Kind.LANGUAGE)

@@ -24,7 +24,7 @@ from pipeline import __version__
 from pipeline.article import Article, Kind
 from pipeline.batch import FileResult, clean_items
 from pipeline.clean import clean_file
-from pipeline.discover import Discovery, discover
+from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
 from pipeline.io import output_paths, sweep_temporaries
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
@@ -122,11 +122,16 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
         print(one_line(f"article-clean: no such file or folder: {names}"), file=sys.stderr)
         return EXIT_USAGE
     out_dir: Path = args.out
+    same = output_is_input(args.inputs, out_dir)
+    if same is not None:
+        message = f"the output folder is the input folder {same}; choose another output folder"
+        print(one_line(f"article-clean: {message}"), file=sys.stderr)
+        return EXIT_USAGE
     found = discover(args.inputs, out_dir)
     try:
         results = clean_locked(found, out_dir, rules, limits_from(args))
-    except OutputError as exc:
-        print(one_line(f"article-clean: {exc}; nothing was cleaned"), file=sys.stderr)
+    except OutputError as exc:  # the output folder cannot be locked or swept
+        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
         return EXIT_FAILED
     failures = [(str(path), reason) for path, reason in found.conflicts]
     failures += [(r.path, r.error or "") for r in results if r.status == "failed"]

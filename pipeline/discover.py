@@ -106,6 +106,13 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     return Discovery(unique, skipped, conflicts)
 
 
+def output_is_input(inputs: Iterable[Path], out_dir: Path) -> Path | None:
+    """The input folder ``out_dir`` is, if it is one: outputs, and the lock, would be written
+    among the inputs, so such a run must not start."""
+    out = out_dir.resolve()
+    return next((p for p in inputs if p.is_dir() and p.resolve() == out), None)
+
+
 def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Every non-folder under ``root``, sorted, without entering linked folders; and the
     folders that could not be read, with why."""

@@ -1,9 +1,10 @@
 """Writing outputs, safely (finding inputs is ``pipeline.discover``, reading them
 ``pipeline.read``).
 
-Guarantees: every output is written to a temporary file in the same folder and renamed into
-place, so a reader (or a run killed half-way) never sees a half-written file; the sidecar
-(``.json``) is written after the body (``.txt``), so a sidecar that exists describes a complete
+Guarantees: every output is written to a temporary file in the same folder, flushed to disk and
+renamed into place, so a reader (or a run killed half-way) never sees a half-written file; an
+article's body (``.txt``) and sidecar (``.json``) are both written before either is renamed,
+the sidecar last, so an error leaves the earlier pair whole and a sidecar describes a complete
 body; outputs never land outside the output folder; the temporary files a killed run leaves
 behind are recognised and swept.
 """
@@ -15,7 +16,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -61,9 +62,11 @@ def body_bytes(article: Article) -> bytes:
 
 
 def write_outputs(article: Article, out_dir: Path, item: InputFile) -> tuple[Path, Path]:
-    """Write ``<name>.txt`` then ``<name>.json``, each atomically, inside ``out_dir``.
+    """Write ``<name>.txt`` and ``<name>.json`` inside ``out_dir``, both or neither.
 
-    A sub-folder of ``out_dir`` that is a symbolic link to somewhere else is refused before
+    Both are written and fsynced to temporary files first and only then renamed, the body
+    before the sidecar: a full disk or any write error leaves the earlier pair as it was. A
+    sub-folder of ``out_dir`` that is a symbolic link to somewhere else is refused before
     anything is created through it.
     """
     txt, sidecar = output_paths(out_dir, item)
@@ -73,15 +76,71 @@ def write_outputs(article: Article, out_dir: Path, item: InputFile) -> tuple[Pat
             f"through a symbolic link in {path_text(out_dir)}; remove the link"
         )
         raise OutputError(msg)
-    atomic_write(txt, body_bytes(article))
-    atomic_write(sidecar, sidecar_bytes(article))
+    atomic_write_all([(txt, body_bytes(article)), (sidecar, sidecar_bytes(article))])
     return txt, sidecar
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
-    with atomic_open(path) as handle:
-        handle.write(data)
+    atomic_write_all([(path, data)])
+
+
+def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Replace each path with its data, in order, once every one of them is safely written.
+
+    An error before the renames leaves every path as it was and no temporary file behind.
+    Names too long for the file system are refused first: that error would otherwise come
+    from a rename, after the files before it were replaced.
+    """
+    for path, _ in files:
+        if len(os.fsencode(path.name)) > NAME_MAX_BYTES:
+            too_long = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
+            raise output_error(path, too_long)
+    staged: list[Path] = []
+    try:
+        for path, data in files:
+            staged.append(_stage(path, data))
+        for tmp, (path, _) in zip(staged, files, strict=True):
+            try:
+                tmp.replace(path)
+            except OSError as exc:
+                raise output_error(path, exc) from exc
+    finally:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)  # only those not renamed still exist
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``path``, flushed to disk."""
+    fd, tmp = _temporary(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise output_error(path, exc) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _temporary(path: Path) -> tuple[int, Path]:
+    """A new, empty temporary file beside ``path`` (with the usual permissions)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=".tmp")
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    try:
+        os.fchmod(fd, OUTPUT_MODE)
+    except OSError as exc:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise output_error(path, exc) from exc
+    return fd, Path(tmp)
 
 
 @contextmanager
@@ -92,23 +151,18 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     killed outright leaves the temporary file (``.<name>.<random>.tmp``) for
     :func:`sweep_temporaries` to remove.
     """
+    fd, tmp = _temporary(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=".tmp")
-    except OSError as exc:
-        raise output_error(path, exc) from exc
-    try:
-        os.fchmod(fd, OUTPUT_MODE)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        Path(tmp).replace(path)
+        tmp.replace(path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise output_error(path, exc) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.errors import OutputError
 from pipeline.io import OUTPUT_MODE, output_error
 from pipeline.read import path_text
 
@@ -32,14 +33,15 @@ def output_lock(out_dir: Path, on_wait: Callable[[str], None] | None = None) -> 
     """Hold the output folder's lock for the block (creating the folder if needed).
 
     When another run holds it, ``on_wait`` is called once with a message, then this waits.
-    An output folder that cannot be created or written raises ``OutputError``.
+    An output folder that cannot be created or written raises :class:`OutputError`.
     """
     path = out_dir / LOCK_NAME
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, OUTPUT_MODE)
     except OSError as exc:
-        raise output_error(path, exc) from exc
+        msg = f"{output_error(path, exc)}; nothing was cleaned"
+        raise OutputError(msg, errno_code=exc.errno) from exc
     try:
         _acquire(fd, out_dir, on_wait)
         yield path
@@ -52,6 +54,5 @@ def _acquire(fd: int, out_dir: Path, on_wait: Callable[[str], None] | None) -> N
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         if on_wait is not None:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
-            on_wait(f"waiting for another run writing to {path_text(out_dir)} ({holder}) to finish")
+            on_wait(f"waiting for another run writing to {path_text(out_dir)} to finish")
         fcntl.flock(fd, fcntl.LOCK_EX)
