@@ -1,0 +1,275 @@
+"""Issue 5, bad input: every case gives a clear per-file error or a correct result, never a
+crash; the run goes on, reports how many failed, and leaves the inputs as they were."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import CleaningError, clean_bytes, clean_file
+from pipeline.cli import main
+from pipeline.discover import discover
+from pipeline.errors import InputError, LimitError
+from pipeline.limits import Limits
+from pipeline.read import path_text
+from tests.bad_inputs import CASES, WORDS, Case, make_fifo, write_cases
+from tests.processes import run_cli
+
+# Every message says what to do, not only what went wrong.
+ADVICE = re.compile(
+    r"remove it|check|re-download|Raise the limit|run again|choose|fix its|free some|give|"
+    r"leave it out"
+)
+ERROR_CASES = [c for c in CASES if c.error]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file's bytes, mode and modification time (regular files only)."""
+    return {
+        path_text(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mode, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_each_bad_input_gives_a_clear_error_or_a_correct_result(case: Case, tmp_path: Path) -> None:
+    path = write_cases(tmp_path, (case,))[case.name]
+    if case.error:
+        with pytest.raises(CleaningError) as caught:
+            clean_file(path)
+        message = str(caught.value)
+        assert message.startswith(f"{path}: "), message  # names the file
+        assert re.search(case.error, message), message  # says what was wrong
+        assert ADVICE.search(message), message  # and what to do
+    else:
+        article = clean_file(path)
+        assert set(case.flags) <= set(article.flags)
+        assert case.check(article), article.clean_text()[:200]
+        json.dumps(article.to_json(), ensure_ascii=False).encode("utf-8")
+
+
+def test_a_single_5mb_line_is_cleaned_whole() -> None:
+    line = (WORDS * (5_000_000 // len(WORDS)))[:5_000_000].strip()
+    article = clean_bytes(line.encode(), source_id="one-line.txt")
+    assert article.clean_text() == line
+    assert article.removals == ()
+
+
+def test_limits_are_configurable_and_refuse_rather_than_cut(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(b"The talks resumed on Tuesday, officials said.\n" * 40)  # 1,880 bytes
+    with pytest.raises(LimitError, match=r"is 1\.8 KiB, over the size limit of 1000 bytes"):
+        clean_file(path, limits=Limits(max_bytes=1000))
+    assert clean_file(path, limits=Limits(max_bytes=1880)).clean_text()
+    long_document = b"The talks resumed on Tuesday, officials said.\n\n" * 20_000
+    with pytest.raises(LimitError, match=r"took longer than the time limit of 0\.001 s"):
+        clean_bytes(long_document, source_id="long.txt", limits=Limits(max_seconds=0.001))
+    with pytest.raises(ValueError, match="limits must be positive"):
+        Limits(max_bytes=0)
+
+
+def test_the_cli_reports_each_bad_file_and_how_many_failed(tmp_path: Path, capsys) -> None:
+    raw = tmp_path / "raw"
+    write_cases(raw)
+    make_fifo(raw / "pipe.txt")
+    before = snapshot(raw)
+    out = tmp_path / "out"
+    assert main(["clean", str(raw), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    failed = {
+        line.split(": ", 3)[2]: line for line in err if line.startswith("article-clean: failed")
+    }
+    expected = {c.name: c.error for c in ERROR_CASES} | {"pipe.txt": "is a named pipe, not a"}
+    assert {Path(p).name for p in failed} == set(expected)
+    for path, line in failed.items():
+        assert re.search(expected[Path(path).name], line), line
+    assert err[-1] == f"article-clean: {len(expected)} of {len(CASES) + 1} file(s) failed"
+    names = {item.path.name: item.relative for item in discover([raw]).inputs}
+    for case in CASES:
+        base = out / names[case.name]
+        written = [base.with_name(base.name + s).exists() for s in (".txt", ".json")]
+        assert written == ([False, False] if case.error else [True, True]), case.name
+    assert snapshot(raw) == before
+
+
+def test_the_flow_reports_each_bad_file(prefect_server: None, tmp_path: Path) -> None:
+    from tests.test_flows import run_flow
+
+    raw = tmp_path / "raw"
+    write_cases(raw, tuple(c for c in CASES if c.name != "50mb.txt"))  # the CLI test has it
+    before = snapshot(raw)
+    state, report = run_flow(raw, tmp_path / "out")
+    assert state.is_failed()
+    expected = {c.name: c.error for c in ERROR_CASES if c.name != "50mb.txt"}
+    assert report["files"]["failed"] == len(expected)
+    assert report["files"]["cleaned"] == len(CASES) - 1 - len(expected)
+    for failure in report["failures"]:
+        name = Path(failure["path"]).name
+        assert re.search(expected[name], failure["error"]), failure
+    assert snapshot(raw) == before
+
+
+NAMES = [
+    "with spaces.txt",
+    'it\'s "quoted".txt',
+    "new\nline.txt",
+    "tab\tand\\backslash.txt",
+    "naïve — ünïcödé 日本語.txt",
+    "-looks-like-an-option.txt",
+    os.fsdecode(b"latin-1 caf\xe9.txt"),  # not UTF-8: Python holds it with a lone surrogate
+]
+
+
+def test_file_names_with_spaces_quotes_newlines_and_non_ascii(tmp_path: Path, capsys) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in NAMES:
+        (raw / name).write_bytes(b"The talks resumed on Tuesday in Istanbul, officials said.\n")
+    (raw / "bad\nname.txt").write_bytes(b"%PDF-1.4 not an article")
+    assert main(["clean", str(raw), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    for name in NAMES:
+        stem = name.removesuffix(".txt")
+        body = out / f"{stem}.txt"  # the same name, bytes for bytes, inside the output folder
+        assert body.read_text() == "The talks resumed on Tuesday in Istanbul, officials said.\n"
+        sidecar = json.loads((out / f"{stem}.json").read_bytes())
+        assert sidecar["source"]["path"] == path_text(raw / name)
+    assert os.fsencode(out / "latin-1 caf\udce9.txt") == os.fsencode(out) + b"/latin-1 caf\xe9.txt"
+    assert (out / "latin-1 caf\udce9.json").exists()
+    (failure,) = [line for line in captured.err.splitlines() if "failed:" in line]
+    assert "bad\\nname.txt: this is a PDF document" in failure  # one line, newline escaped
+    summary = ("note: ", "cleaned ", "removed ", "characters: ")
+    assert all(line.startswith(summary) for line in captured.out.splitlines()), captured.out
+
+
+def test_symlinks_out_of_the_input_folder_are_not_followed(tmp_path: Path, capsys) -> None:
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.txt").write_text("The secret plan was agreed on Tuesday.")
+    (outside / "folder" / "inner.txt").write_text("The inner plan was agreed on Tuesday.")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "story.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "link.txt").symlink_to(outside / "secret.txt")
+    (raw / "linked").symlink_to(outside / "folder")
+    out = tmp_path / "out"
+    assert main(["clean", str(raw), "--out", str(out)]) == 0
+    assert "cleaned 1 file(s)" in capsys.readouterr().out
+    written = sorted(p.name for p in out.rglob("*") if p.is_file())
+    assert written == [".article-clean.lock", "story.json", "story.txt"]
+
+
+def test_unreadable_file_and_named_pipe_fail_alone(tmp_path: Path) -> None:
+    """As an ordinary user (see tests/processes.py for root): a file without read permission
+    and a named pipe (which would block a plain open forever) are each reported; the rest is
+    cleaned."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "good.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "secret.txt").write_text("Nobody may read this.")
+    (raw / "secret.txt").chmod(0o000)
+    make_fifo(raw / "pipe.txt")
+    result = run_cli("clean", str(raw), "--out", str(out), ordinary_user=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    err = result.stderr
+    assert f"{raw}/secret.txt: cannot read: Permission denied; this user may not read it" in err
+    assert f"{raw}/pipe.txt: this is a named pipe, not a regular file" in err
+    assert "article-clean: 2 of 3 file(s) failed" in err
+    assert "cleaned 1 file(s)" in result.stdout
+    assert (out / "good.txt").exists()
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file really changes on disk half-way through the read: the OS call that reads it
+    appends to it first (the only stand-in here, at the OS boundary)."""
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"The talks resumed on Tuesday, officials said.\n" * 1000)
+    real_read = os.read
+    appended = []
+
+    def read_while_it_grows(fd: int, size: int) -> bytes:
+        if not appended:  # once: the first read sees the file already longer
+            with path.open("ab") as writer:
+                appended.append(writer.write(b"A scraper is still writing this file.\n"))
+        return real_read(fd, size)
+
+    monkeypatch.setattr(os, "read", read_while_it_grows)
+    with pytest.raises(InputError, match="changed while it was being read; run again") as error:
+        clean_file(path)
+    assert error.value.retryable
+    assert str(error.value).startswith(str(path))
+
+
+def test_a_file_rewritten_by_another_process_is_never_cleaned_half_old_half_new(
+    tmp_path: Path,
+) -> None:
+    """A real writer process rewrites the file in place, over and over, with versions of
+    different lengths. Every read either is refused as changed, or cleans one whole version
+    (or the empty file between truncate and write): never a mix."""
+    path = tmp_path / "live.txt"
+    versions = [
+        f"Version {k} of the story was written on Tuesday.\n" * (k % 7 + 1) for k in range(10)
+    ]
+    path.write_text(versions[0])
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), json.dumps(versions)],
+        stdout=subprocess.PIPE,
+    )
+    expected = {clean_bytes(v.encode(), source_id="v").clean_text() for v in versions} | {""}
+    outcomes = {"changed": 0, "clean": 0}
+    try:
+        assert writer.stdout is not None and writer.stdout.readline()  # it has started
+        for _ in range(300):
+            try:
+                article = clean_file(path)
+            except InputError as exc:
+                assert "changed while it was being read" in str(exc)
+                outcomes["changed"] += 1
+            else:
+                assert article.clean_text() in expected
+                outcomes["clean"] += 1
+    finally:
+        writer.kill()
+        writer.wait()
+    assert outcomes["clean"] > 0, outcomes
+
+
+WRITER = """
+import json, os, sys, time
+path, versions = sys.argv[1], [v.encode() for v in json.loads(sys.argv[2])]
+fd = os.open(path, os.O_WRONLY)
+print("started", flush=True)
+k = 0
+while True:
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, versions[k % len(versions)], 0)
+    k += 1
+    time.sleep(0.0005)
+"""
+
+
+def test_long_file_names_clean_or_fail_clearly(tmp_path: Path, capsys) -> None:
+    """A name that fits with ``.json`` after it is cleaned (its temporary files get a shortened
+    name); one that does not fit fails with a clear error, not a crash, and writes nothing
+    (not even the body, whose name would fit)."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    fits, too_long = "a" * 245, "b" * 251  # + ".json": 250 and 256 bytes (the limit is 255)
+    for stem in (fits, too_long):
+        (raw / f"{stem}.txt").write_text("The talks resumed on Tuesday, officials said.")
+    assert main(["clean", str(raw), "--out", str(out), "-q"]) == 1
+    assert (out / f"{fits}.json").exists()
+    err = capsys.readouterr().err
+    assert f"{raw}/{too_long}.txt: cannot write {out}/{too_long}.json: File name too long" in err
+    assert "give the input a shorter name" in err
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".article-clean.lock", f"{fits}.json", f"{fits}.txt"]
