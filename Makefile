@@ -7,7 +7,7 @@ RAW ?= raw
 OUT ?= clean
 N ?= 1000
 
-.PHONY: run test lint typecheck unit bench bench-flow bench-quality golden fmt serve
+.PHONY: run test lint typecheck unit bench bench-flow bench-quality bench-adversarial golden fmt serve
 
 # (Re)install when the project's dependencies or pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -42,6 +42,11 @@ bench-quality: $(STAMP)
 
 bench-flow: $(STAMP)
 	$(PY) -m bench.flow --docs $(or $(FLOW_N),2000)
+
+# Every rule's regex and whole hostile documents at sizes N and 10N: time ratios near 10 show
+# linear cost (quadratic would be near 100).
+bench-adversarial: $(STAMP)
+	$(PY) -m bench.adversarial
 
 golden: $(STAMP)
 	$(VENV)/bin/pytest -q tests/test_golden.py --update-golden
