@@ -14,14 +14,26 @@ __version__ = "0.2.0"
 
 from pipeline.article import Article, Kind, Removal, Segment
 from pipeline.clean import clean_bytes, clean_file
-from pipeline.errors import CleaningError, DecodeError, RulesError
+from pipeline.errors import (
+    CleaningError,
+    DecodeError,
+    InputError,
+    LimitError,
+    OutputError,
+    RulesError,
+)
+from pipeline.limits import Limits
 from pipeline.rules import Rules, load_rules
 
 __all__ = [
     "Article",
     "CleaningError",
     "DecodeError",
+    "InputError",
     "Kind",
+    "LimitError",
+    "Limits",
+    "OutputError",
     "Removal",
     "Rules",
     "RulesError",
