@@ -70,6 +70,7 @@ class LanguageSettings:
     seed: int
     scripts: Mapping[str, frozenset[str]]
     function_words: Mapping[str, frozenset[str]]
+    neutral_scripts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
         document_function_word_share=_float(table, "document_function_word_share", where),
         seed=_int(table, "seed", where),
         scripts={lang: frozenset(_strings(scripts, lang, where)) for lang in sorted(scripts)},
+        neutral_scripts=frozenset(_strings(table, "neutral_scripts", where)),
         function_words={
             lang: frozenset(w.lower() for w in _strings(words, lang, where)) for lang in words
         },

@@ -83,8 +83,10 @@ class LanguageJudge:
     def script_share(self, text: str, language: str) -> tuple[float, int] | None:
         """Share of letters in the scripts ``language`` is written in, and the letter count.
 
-        None when the language's scripts are unknown (then scripts prove nothing). For ASCII
-        text in a Latin-script language the count is an upper bound: the share is 1 anyway.
+        Letters in a neutral script the language does not use are left out of both. None when
+        the language's scripts are unknown or no letter is left (then scripts prove nothing).
+        For ASCII text in a Latin-script language the count is an upper bound: the share is 1
+        anyway.
         """
         scripts = self.settings.scripts.get(language)
         if scripts is None:
@@ -93,6 +95,10 @@ class LanguageJudge:
             # The common case, decided in C: every ASCII letter is Latin.
             return 1.0, len(text)
         counts = self.letters(text)
+        # Latin letters in a Japanese or Russian article are brand names, code, addresses:
+        # they prove nothing about the line, so they do not count against the target.
+        for script in self.settings.neutral_scripts - scripts:
+            counts.pop(script, None)
         total = sum(counts.values())
         if total == 0:
             return None
@@ -100,12 +106,19 @@ class LanguageJudge:
 
     def is_positively(self, text: str, language: str) -> bool:
         """Positive evidence the line is in ``language``: its function words, or, for a
-        language without a word list, its script and a confident langdetect answer."""
+        language without a word list, its own non-Latin script, or a Latin-script line and a
+        confident langdetect answer."""
         if self.settings.function_words.get(language):
             return self.has_function_words(text, language)
         share = self.script_share(text, language)
         if share is not None and share[0] < self.settings.script_share:
             return False
+        # Mostly in a script of its own (Japanese, Hebrew, Thai; not Latin, which many
+        # languages share): evidence enough, and CJK lines are too short in letters for
+        # langdetect's threshold.
+        own_script = "LATIN" not in self.settings.scripts.get(language, frozenset({"LATIN"}))
+        if own_script and share is not None and share[1] >= self.settings.min_letters:
+            return True
         if count_letters(text) < self.settings.min_letters_detect:
             return False
         detected, probability = self.detect(text)
@@ -138,10 +151,19 @@ class LanguageJudge:
         if count_letters(sample) < self.settings.min_letters_detect:
             return UNDETERMINED
         share = self.settings.document_function_word_share
-        for language in sorted(self.settings.function_words):
-            if self.has_function_words(sample, language, share):
-                return language
+        # Function words are counted per \w+ token; Japanese or Chinese text has few tokens
+        # (no spaces), so one English line in it would look like an English document.
+        if self._mostly_latin(sample):
+            for language in sorted(self.settings.function_words):
+                if self.has_function_words(sample, language, share):
+                    return language
         return self.detect(sample)[0]
+
+    def _mostly_latin(self, text: str) -> bool:
+        if text.isascii():
+            return True
+        counts = self.letters(text)
+        return counts["LATIN"] * 2 >= sum(counts.values())
 
 
 def match_script(segment: Segment, rule: Rule, ctx: Context) -> float | None:
