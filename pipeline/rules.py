@@ -30,8 +30,9 @@ RULE_FIELDS = frozenset(
      "ignore_case", "params", "examples"}
 )  # fmt: skip
 ELEMENT_RULE_FIELDS = frozenset(
-    {"id", "kind", "description", "tags", "tokens", "names", "examples"}
-)
+    {"id", "kind", "description", "tags", "tokens", "names", "link_share", "min_lines",
+     "examples"}
+)  # fmt: skip
 EXTRACTION_MODES = ("precision", "balanced", "recall")
 
 
@@ -75,9 +76,13 @@ class LanguageSettings:
 
 @dataclass(frozen=True)
 class ElementRule:
-    """An HTML element the page itself marks as not article: by tag, by a word of its class
-    or id (``tokens``), or by a whole class name or id (``names``, for words that are
-    ambiguous alone: "credit" in "credit-card-rates")."""
+    """An HTML element that is not article.
+
+    Marked by the page: by tag, by a word of its class or id (``tokens``), or by a whole
+    class name or id (``names``, for words ambiguous alone: "credit" in "credit-card-rates");
+    or, when ``link_share`` is set, an element of one of ``tags`` with at least ``min_lines``
+    lines whose text is mostly link text (a list of links to other stories).
+    """
 
     id: str
     kind: Kind
@@ -85,6 +90,8 @@ class ElementRule:
     tags: frozenset[str]
     tokens: frozenset[str]
     names: frozenset[str] = frozenset()
+    link_share: float | None = None
+    min_lines: int = 1
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
 
@@ -294,8 +301,11 @@ def _parse_element_rule(raw: Any, source: str) -> ElementRule:
         raise RulesError(msg)
     tags, tokens = _strings(raw, "tags", where), _strings(raw, "tokens", where)
     names = _strings(raw, "names", where)
-    if not tags and not tokens and not names:
-        msg = f"{where}: give 'tags', 'tokens' (class/id words) or 'names' to match"
+    link_share = _float(raw, "link_share", where) if "link_share" in raw else None
+    if not (tags or tokens or names) or (link_share is not None and not tags):
+        msg = (
+            f"{where}: give 'tags', 'tokens' (class/id words) or 'names' ('tags' with 'link_share')"
+        )
         raise RulesError(msg)
     examples = raw.get("examples", {})
     return ElementRule(
@@ -305,6 +315,8 @@ def _parse_element_rule(raw: Any, source: str) -> ElementRule:
         tags=frozenset(t.lower() for t in tags),
         tokens=frozenset(t.lower() for t in tokens),
         names=frozenset(n.lower() for n in names),
+        link_share=link_share,
+        min_lines=_int(raw, "min_lines", where) if "min_lines" in raw else 1,
         examples_match=tuple(_strings(examples, "match", where)),
         examples_no_match=tuple(_strings(examples, "no_match", where)),
     )
