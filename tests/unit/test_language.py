@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import clean_bytes, clean_file, load_rules
+from pipeline import Article, clean_bytes, clean_file, load_rules
 from pipeline.matchers import language
 from tests.conftest import SEED_FILES
 
@@ -58,30 +58,30 @@ def test_other_target_language_removes_english_lines() -> None:
     assert "English" not in article.clean_text()
 
 
+JAPANESE = [
+    "東京都は火曜日、新しい防災計画を発表し、住民に備蓄の見直しを呼びかけた。",
+    "計画では、避難所の数を来年までに二倍に増やすとしている。",
+    "都の担当者は、地震や台風に備えて三日分の水と食料を用意するよう求めた。",
+    "専門家は、高齢者の避難を支える仕組みづくりが急務だと指摘している。",
+]
+
+
+def clean_auto(*paragraphs: str) -> Article:
+    text = "\n\n".join(paragraphs) + "\n"
+    auto = load_rules().with_options(target_language="auto")
+    return clean_bytes(text.encode(), source_id="ja.txt", rules=auto)
+
+
 def test_latin_names_and_addresses_in_a_non_latin_article_are_kept() -> None:
     # Brand names, key combinations and e-mail addresses are written in Latin letters in
     # Japanese and Korean articles alike; they are part of the story, not another language.
-    text = (
-        "東京都は火曜日、新しい防災計画を発表し、住民に備蓄の見直しを呼びかけた。\n\n"
-        "Kindle for PCの起動ホットキーがKeePassと被る\n\n"
-        "Ctrl+Alt+Kで\n\n"
-        "editor@example.co.jp\n\n"
-        "計画では、避難所の数を来年までに二倍に増やすとしている。\n"
-    )
-    auto = load_rules().with_options(target_language="auto")
-    article = clean_bytes(text.encode(), source_id="ja.txt", rules=auto)
+    latin = ["Kindle for PCの起動ホットキーがKeePassと被る", "Ctrl+Alt+Kで", "editor@example.co.jp"]
+    article = clean_auto(JAPANESE[0], *latin, JAPANESE[1])
     assert article.language == "ja"
     assert article.removals == ()
 
 
 def test_a_long_english_sentence_in_a_japanese_article_still_goes() -> None:
-    text = (
-        "東京都は火曜日、新しい防災計画を発表し、住民に備蓄の見直しを呼びかけた。\n\n"
-        "Subscribe to our English edition for the latest news from Japan every morning.\n\n"
-        "計画では、避難所の数を来年までに二倍に増やすとしている。\n\n"
-        "都の担当者は、地震や台風に備えて三日分の水と食料を用意するよう求めた。\n\n"
-        "専門家は、高齢者の避難を支える仕組みづくりが急務だと指摘している。\n"
-    )
-    auto = load_rules().with_options(target_language="auto")
-    article = clean_bytes(text.encode(), source_id="ja.txt", rules=auto)
+    english = "Subscribe to our English edition for the latest news from Japan every morning."
+    article = clean_auto(JAPANESE[0], english, *JAPANESE[1:])
     assert [r.rule for r in article.removals] == ["language.detect"]
