@@ -18,6 +18,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
@@ -80,11 +81,23 @@ class LanguageJudge:
             counts["LATIN"] += ascii_letters
         return counts
 
-    def script_share(self, text: str, language: str) -> tuple[float, int] | None:
+    def script_share(
+        self, text: str, language: str, weights: Mapping[str, float] | None = None
+    ) -> tuple[float, int] | None:
         """Share of letters in the scripts ``language`` is written in, and the letter count.
 
+        ``weights`` counts a letter of some scripts as several (a CJK character says about as
+        much as a short Latin word); the share is of weighted letters, the count is not.
         None when the language's scripts are unknown (then scripts prove nothing). For ASCII
         text in a Latin-script language the count is an upper bound: the share is 1 anyway.
+
+        >>> from pipeline.rules import load_rules
+        >>> judge = LanguageJudge(load_rules().language)
+        >>> share, letters = judge.script_share("Apple Inc.の商標です", "ja")
+        >>> round(share, 2), letters
+        (0.38, 13)
+        >>> round(judge.script_share("Apple Inc.の商標です", "ja", {"CJK": 3, "HIRAGANA": 3})[0], 2)
+        0.65
         """
         scripts = self.settings.scripts.get(language)
         if scripts is None:
@@ -96,7 +109,9 @@ class LanguageJudge:
         total = sum(counts.values())
         if total == 0:
             return None
-        return sum(counts[s] for s in scripts) / total, total
+        weights = weights or {}
+        weighted = {s: n * weights.get(s, 1.0) for s, n in counts.items()}
+        return sum(weighted.get(s, 0.0) for s in scripts) / sum(weighted.values()), total
 
     def is_positively(self, text: str, language: str) -> bool:
         """Positive evidence the line is in ``language``: its function words, or, for a
@@ -148,7 +163,11 @@ def match_script(segment: Segment, rule: Rule, ctx: Context) -> float | None:
     """Most letters are in a script the target language is not written in."""
     if not ctx.filter_language:
         return None
-    share = ctx.judge.script_share(segment.text, ctx.target_language)
+    # Brand names and addresses in Latin letters are common inside CJK and Korean text
+    # ("※「iPhone」は、Apple Inc.の商標です。"); weighting those scripts' characters keeps such
+    # lines in a Japanese article, and still takes a Japanese line out of an English one.
+    weights = rule.param("script_weights", {})
+    share = ctx.judge.script_share(segment.text, ctx.target_language, weights)
     if share is None:
         return None
     target_share, letters = share

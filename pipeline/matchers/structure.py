@@ -15,14 +15,23 @@ from collections.abc import Iterator
 from pipeline.article import Article, Kind, Segment
 from pipeline.matchers.base import Context
 from pipeline.rules import Rule
-from pipeline.segment import is_heading_like
+from pipeline.segment import ends_sentence, is_heading_like
 
 
 def _alone(kept: tuple[Segment, ...], position: int) -> bool:
-    """No kept line directly above or below it in the same paragraph."""
+    """No kept line directly above or below it in the same paragraph, except sentences.
+
+    Text with one paragraph per line and no blank lines (trafilatura's, many scrapers')
+    puts the headline directly over the first paragraph; a line beside full sentences is a
+    block of its own. The test looks only at the kept neighbours, which the clean output
+    keeps beside it, so cleaning an output again decides the same.
+    """
     seg = kept[position]
     neighbours = kept[max(position - 1, 0) : position] + kept[position + 1 : position + 2]
-    return not any(abs(n.id - seg.id) == 1 and n.paragraph == seg.paragraph for n in neighbours)
+    return not any(
+        abs(n.id - seg.id) == 1 and n.paragraph == seg.paragraph and not ends_sentence(n.text)
+        for n in neighbours
+    )
 
 
 def _title_like(kept: tuple[Segment, ...], position: int, max_words: int) -> bool:
@@ -58,12 +67,21 @@ def _same_block(upper: Segment | None, lower: Segment | None) -> bool:
 
 
 def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
-    """The first kept line, when it is title-like and real paragraphs follow it."""
+    """The first kept line, when it is title-like and a real paragraph follows it within
+    ``max_deck`` more title-like lines (the deck, taken by ``teaser.under_title``).
+
+    A longer run of short lines under a short first line is the body opening with a list,
+    a table or a score box (dev: "GIRLS BASKETBALL", "Palm Bay d. Rockledge 70-44", the line
+    scores): then nothing is taken, and cleaning the output again decides the same.
+    """
     kept = article.kept()
-    max_words = ctx.rules.heading_max_words
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
     if len(kept) < 2 or not _title_like(kept, 0, max_words):
         return
-    if any(not _title_like(kept, i, max_words) for i in range(1, len(kept))):
+    deck = 0
+    while 1 + deck < len(kept) and _title_like(kept, 1 + deck, max_words):
+        deck += 1
+    if 1 + deck < len(kept) and deck <= int(rule.param("max_deck", deck)):
         yield kept[0].id, rule.confidence
 
 
@@ -72,7 +90,7 @@ def match_under_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tu
     if not any(r.kind is Kind.TITLE for r in article.removals):
         return
     kept = article.kept()
-    max_words = ctx.rules.heading_max_words
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
     for position in range(len(kept)):
         if not _title_like(kept, position, max_words):
             return

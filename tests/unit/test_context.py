@@ -39,3 +39,13 @@ def test_sentences_ending_in_cjk_full_stops_are_not_titles_or_teasers() -> None:
         "もちろん、Apple社は「脱獄」を認めていません。\n"
     )
     assert removed(text) == []
+
+
+def test_in_text_without_blank_lines_a_captions_neighbour_is_not_taken() -> None:
+    """One paragraph per line and no blank lines: the short line after a caption is the
+    next section's heading, not a second caption line."""
+    body = [f"Sentence number {n} of the story goes on for a while here." for n in range(1, 9)]
+    text = "\n".join(
+        [*body[:4], "Smoke over the city (Photo: Reuters)", "The aftermath", *body[4:]]
+    )
+    assert removed(text) == ["Smoke over the city (Photo: Reuters)"]
