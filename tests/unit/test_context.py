@@ -49,3 +49,17 @@ def test_in_text_without_blank_lines_a_captions_neighbour_is_not_taken() -> None
         [*body[:4], "Smoke over the city (Photo: Reuters)", "The aftermath", *body[4:]]
     )
     assert removed(text) == ["Smoke over the city (Photo: Reuters)"]
+
+
+def test_a_caption_twin_does_not_start_a_chain_of_neighbours() -> None:
+    """A credited caption quoting a gallery's title must not take the gallery's label block:
+    neighbours start only from lines their own text gave away."""
+    text = (
+        "The showroom hosts three light installations, the designer said.\n\n"
+        "Jewels after Jewels after Jewels, installation views, photos © Inexhibit, 2018\n\n"
+        "Michael Anastassiades\n‘Jewels after Jewels after Jewels’\nFlos Showroom\n"
+    )
+    gone = removed(text)
+    assert gone == [
+        "Jewels after Jewels after Jewels, installation views, photos © Inexhibit, 2018"
+    ]

@@ -51,3 +51,12 @@ def test_a_score_box_under_a_short_first_line_is_the_body_and_stays() -> None:
     assert removed(text) == {}
     once, twice = cleaned_twice(text)
     assert once == twice
+
+
+def test_a_deck_of_one_or_two_lines_under_the_title_goes() -> None:
+    text = "Storm hits the coast\n\nThousands without power\n\nBy Jane Doe and John Roe\n\n" + BODY
+    assert set(removed(text).values()) == {
+        "structure.title",
+        "teaser.under_title",
+        "byline.by_line",
+    }
