@@ -137,3 +137,23 @@ def match_heading_before(article: Article, rule: Rule, ctx: Context) -> Iterator
                 break
             yield seg.id, rule.confidence
             index -= 1
+
+
+def match_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """Up to ``max_lines`` kept lines right after a removal by one of ``of_rules``, each of
+    at most ``max_words`` words; a removed line ends the run.
+
+    Some removed lines announce what follows them: a gallery counter its caption.
+    """
+    rules = frozenset(rule.param("of_rules", ()))
+    max_lines = int(rule.param("max_lines", 1))
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
+    removed = article.removed_ids()
+    for removal in article.removals:
+        if removal.rule not in rules:
+            continue
+        following = article.segments[removal.segment + 1 : removal.segment + 1 + max_lines]
+        for seg in following:
+            if seg.id in removed or seg.words > max_words:
+                break
+            yield seg.id, rule.confidence

@@ -17,6 +17,9 @@ from pipeline.matchers.base import Context
 from pipeline.rules import Rule
 from pipeline.segment import ends_sentence, is_heading_like
 
+# A name over an author's blurb: "Phil Helsel", "Jane van der Berg".
+NAME_MAX_WORDS = 4
+
 
 def _alone(kept: tuple[Segment, ...], position: int) -> bool:
     """No kept line directly above or below it in the same paragraph, except sentences.
@@ -95,3 +98,40 @@ def match_under_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tu
         if not _title_like(kept, position, max_words):
             return
         yield kept[position].id, rule.confidence
+
+
+def match_tail_pattern(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """Among the last ``within_last`` kept lines, those the rule's pattern matches; and the
+    kept line directly above such a line when it is only the name the line begins with.
+
+    An author's blurb closes a story ("Phil Helsel is a reporter for NBC News."); the same
+    words inside a story are a sentence about someone, so the position is part of the rule.
+    """
+    if rule.pattern is None:
+        return
+    kept = article.kept()
+    within = int(rule.param("within_last", 3))
+    max_words = int(rule.param("max_words", 80))
+    for position in range(max(len(kept) - within, 0), len(kept)):
+        seg = kept[position]
+        if seg.words > max_words or not rule.pattern.search(seg.text):
+            continue
+        if position and _is_name_over(kept[position - 1], seg):
+            yield kept[position - 1].id, rule.confidence
+        yield seg.id, rule.confidence
+
+
+def _is_name_over(above: Segment, line: Segment) -> bool:
+    """``above`` is the line directly before ``line`` and only the words ``line`` opens with
+    (the author's name over the author's blurb).
+
+    >>> name = Segment(0, 0, 11, "Phil Helsel", 0)
+    >>> _is_name_over(name, Segment(1, 12, 38, "Phil Helsel is a reporter.", 1))
+    True
+    """
+    words = above.text.split()
+    return (
+        above.id == line.id - 1
+        and 0 < len(words) <= NAME_MAX_WORDS
+        and line.text.split()[: len(words)] == words
+    )

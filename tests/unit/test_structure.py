@@ -1,4 +1,4 @@
-"""Position rules: the title and the deck under it."""
+"""Position rules: the title, the deck under it, the author's blurb at the end."""
 
 from __future__ import annotations
 
@@ -43,6 +43,15 @@ def test_headlines_run_to_twenty_words() -> None:
     assert removed(f"{title}\n\n{BODY}") == {title: "structure.title"}
 
 
+def test_a_deck_of_one_or_two_lines_under_the_title_goes() -> None:
+    text = "Storm hits the coast\n\nThousands without power\n\nBy Jane Doe and John Roe\n\n" + BODY
+    assert set(removed(text).values()) == {
+        "structure.title",
+        "teaser.under_title",
+        "byline.by_line",
+    }
+
+
 def test_a_score_box_under_a_short_first_line_is_the_body_and_stays() -> None:
     """More than two short lines under a short first line: the body opens with a table,
     so there is no title and no deck to take (and cleaning again changes nothing)."""
@@ -53,10 +62,15 @@ def test_a_score_box_under_a_short_first_line_is_the_body_and_stays() -> None:
     assert once == twice
 
 
-def test_a_deck_of_one_or_two_lines_under_the_title_goes() -> None:
-    text = "Storm hits the coast\n\nThousands without power\n\nBy Jane Doe and John Roe\n\n" + BODY
-    assert set(removed(text).values()) == {
-        "structure.title",
-        "teaser.under_title",
-        "byline.by_line",
+def test_an_authors_blurb_at_the_end_goes_with_the_name_above_it() -> None:
+    text = BODY + "\nPhil Helsel\n\nPhil Helsel is a reporter for NBC News.\n"
+    assert removed(text) == {
+        "Phil Helsel": "trailer.author_blurb",
+        "Phil Helsel is a reporter for NBC News.": "trailer.author_blurb",
     }
+
+
+def test_the_same_words_inside_the_story_are_news() -> None:
+    text = "Maria Ressa is a journalist who has been arrested seven times, her lawyers said.\n\n"
+    text += BODY + "\nHer supporters gathered outside the court on Tuesday morning.\n"
+    assert removed(text) == {}
