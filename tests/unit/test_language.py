@@ -85,3 +85,28 @@ def test_a_long_english_sentence_in_a_japanese_article_still_goes() -> None:
     english = "Subscribe to our English edition for the latest news from Japan every morning."
     article = clean_auto(JAPANESE[0], english, *JAPANESE[1:])
     assert [r.rule for r in article.removals] == ["language.detect"]
+
+
+def test_brand_names_in_latin_letters_stay_in_a_japanese_article() -> None:
+    japanese = (
+        "先日、不正に改造したiPhoneを販売したとして、20代の男性が逮捕されました。\n\n"
+        "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhoneです。\n\n"
+        "Kindle for PCの起動ホットキーがKeePassと被る\n"
+    )
+    article = clean_bytes(
+        japanese.encode(),
+        source_id="ja.txt",
+        rules=load_rules().with_options(target_language="auto"),
+    )
+    assert article.language == "ja"
+    assert "Kindle for PC" in article.clean_text()
+
+
+def test_a_japanese_line_still_leaves_an_english_article() -> None:
+    text = (
+        "The Olympic torch relay began in Fukushima on Thursday, organisers said.\n\n"
+        "東京オリンピック Tokyo 2020\n\n"
+        "The relay will pass through all 47 prefectures before the opening ceremony.\n"
+    )
+    article = clean_bytes(text.encode(), source_id="en.txt")
+    assert [r.rule for r in article.removals] == ["language.script"]
