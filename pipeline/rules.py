@@ -65,6 +65,8 @@ class LanguageSettings:
     script_share: float
     min_function_words: int
     function_word_share: float
+    min_function_words_ascii: int
+    function_word_share_ascii: float
     detect_min_prob: float
     document_sample_chars: int
     document_function_word_share: float
@@ -264,6 +266,8 @@ def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
         min_letters_detect=_int(table, "min_letters_detect", where),
         script_share=_float(table, "script_share", where),
         min_function_words=_int(table, "min_function_words", where),
+        min_function_words_ascii=_int(table, "min_function_words_ascii", where),
+        function_word_share_ascii=_float(table, "function_word_share_ascii", where),
         function_word_share=_float(table, "function_word_share", where),
         detect_min_prob=_float(table, "detect_min_prob", where),
         document_sample_chars=_int(table, "document_sample_chars", where),

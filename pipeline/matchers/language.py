@@ -125,15 +125,22 @@ class LanguageJudge:
         return detected == language and probability >= self.settings.detect_min_prob
 
     def has_function_words(self, text: str, language: str, share: float | None = None) -> bool:
-        """Enough of the language's commonest words to take the text as that language."""
+        """Enough of the language's commonest words to take the text as that language.
+
+        ``share`` overrides the share of words they must make up (documents are judged with
+        their own); a line whose letters are all ASCII needs fewer (``*_ascii`` settings).
+        """
         words = self.settings.function_words.get(language)
         if not words:
             return False
         tokens = WORD.findall(text.lower())
         hits = sum(1 for t in tokens if t in words)
+        least, settings = self.settings.min_function_words, self.settings
         if share is None:
-            share = self.settings.function_word_share
-        return hits >= self.settings.min_function_words and hits / max(len(tokens), 1) >= share
+            share = settings.function_word_share
+            if text.isascii() or NON_ASCII_LETTER.search(text) is None:  # letters all ASCII
+                least, share = settings.min_function_words_ascii, settings.function_word_share_ascii
+        return hits >= least and hits / max(len(tokens), 1) >= share
 
     def detect(self, text: str) -> tuple[str, float]:
         """langdetect's top language and probability (seeded: deterministic)."""

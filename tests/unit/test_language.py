@@ -110,3 +110,19 @@ def test_a_japanese_line_still_leaves_an_english_article() -> None:
     )
     article = clean_bytes(text.encode(), source_id="en.txt")
     assert [r.rule for r in article.removals] == ["language.script"]
+
+
+def test_an_english_headline_with_one_function_word_is_not_sent_to_langdetect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # langdetect read this dev-corpus line as French (p = 1.00) and removed it.
+    line = "Morrison discusses concerns about Vindman's judgment"
+    body = "The committee heard from three witnesses on Tuesday, and more are due next week.\n\n"
+    calls: list[str] = []
+    original = language.LanguageJudge.detect
+    monkeypatch.setattr(
+        language.LanguageJudge, "detect", lambda self, t: calls.append(t) or original(self, t)
+    )
+    article = clean_bytes(f"{body}{line}\n\n{body}".encode(), source_id="en.txt")
+    assert line in article.clean_text()
+    assert line not in calls
