@@ -25,6 +25,7 @@ from pipeline.errors import RulesError
 DEFAULT_RULES = "rules.toml"
 E = TypeVar("E", bound=StrEnum)
 RULE_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
+FIRST_WORD = re.compile(r"\w+")
 RULE_FIELDS = frozenset(
     {"id", "kind", "matcher", "stage", "description", "confidence", "pattern", "phrases",
      "ignore_case", "params", "examples"}
@@ -50,6 +51,8 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict)
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
+    # A phrase rule can only match a line holding the first word of one of its phrases.
+    keywords: frozenset[str] | None = None
 
     def param(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
@@ -215,7 +218,21 @@ def _parse_rule(raw: Any, source: str) -> Rule:
         params=_params(raw, where),
         examples_match=tuple(_strings(examples, "match", where)),
         examples_no_match=tuple(_strings(examples, "no_match", where)),
+        keywords=phrase_keywords(_strings(raw, "phrases", where)) if "phrases" in raw else None,
     )
+
+
+def phrase_keywords(phrases: list[str]) -> frozenset[str] | None:
+    """The lower-case first word of each phrase, as ``\\w+`` splits it; None when a phrase
+    starts with no word character (then no word is required).
+
+    >>> sorted(phrase_keywords(["we're here", "Donate now", "one-off gift"]))
+    ['donate', 'one', 'we']
+    """
+    firsts = [FIRST_WORD.match(phrase.lower()) for phrase in phrases]
+    if not all(firsts):
+        return None
+    return frozenset(match.group(0) for match in firsts if match is not None)
 
 
 def _compile(raw: dict[str, Any], where: str) -> re.Pattern[str] | None:
