@@ -14,9 +14,12 @@ Nothing here carries a timestamp, so the same input and rules give the same byte
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+WORD = re.compile(r"\w+")
 
 
 class Kind(StrEnum):
@@ -53,10 +56,13 @@ class Segment:
     text: str
     paragraph: int
     words: int = field(init=False, compare=False, repr=False)
+    tokens: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Whitespace-separated tokens, counted once: every length-bounded rule asks.
         object.__setattr__(self, "words", len(self.text.split()))
+        # Its lower-case words, once: phrase rules skip lines that lack their first words.
+        object.__setattr__(self, "tokens", frozenset(WORD.findall(self.text.lower())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,7 +201,7 @@ def run_explain(args: argparse.Namespace, rules: Rules) -> int:
 
 def explain(article: Article, out: TextIO, *, color: bool) -> None:
     """Every line of the article: headings marked ``#``, removed ones ``-`` with kind, rule
-    and confidence."""
+    and confidence; for a page, first the elements taken out before extraction."""
 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{RESET}" if color else text
@@ -210,6 +210,12 @@ def explain(article: Article, out: TextIO, *, color: bool) -> None:
     out.write(paint(BOLD, f"{source.path}") + f"  encoding {source.encoding}, ")
     fixes = len(article.repairs.encoding_fixes)
     out.write(f"language {article.language}, {fixes} line(s) repaired by ftfy\n")
+    if article.page is not None:
+        for element in article.page.removals:
+            tag = f"[{element.kind} {element.rule} html {element.element}]"
+            out.write(paint(RED, "- ") + paint(YELLOW, tag) + " " + paint(DIM, element.text) + "\n")
+        if article.page.removals:
+            out.write("\n")
     removals = {r.segment: r for r in article.removals}
     paragraph = None
     for seg in article.segments:

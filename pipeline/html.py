@@ -107,7 +107,8 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     except RecursionError as exc:
         msg = f"{source_id}: the page is nested too deeply to extract; it is not a normal page"
         raise DecodeError(msg) from exc
-    text = _body_text(getattr(document, "body", None)) if document is not None else ""
+    body = getattr(document, "body", None) if document is not None else None
+    text = _body_text(body, settings, removals)
     page = PageInfo(
         found_article=bool(text),
         language=language,
@@ -175,7 +176,10 @@ def match_element(element: etree._Element, settings: HtmlSettings) -> ElementRul
     tokens = element_tokens(element)
     names = element_names(element)
     for rule in settings.rules:
-        if tag in rule.tags or not (
+        if rule.link_share is not None:
+            if tag in rule.tags and is_link_block(element, rule):
+                return rule
+        elif tag in rule.tags or not (
             tokens.isdisjoint(rule.tokens) and names.isdisjoint(rule.names)
         ):
             return rule
@@ -281,8 +285,14 @@ def _metadata(document: object) -> dict[str, str | None]:
     }
 
 
-def _body_text(body: etree._Element | None) -> str:
-    """One paragraph per top-level block of trafilatura's output, lines within it kept."""
+def _body_text(
+    body: etree._Element | None, settings: HtmlSettings, removals: list[PageRemoval]
+) -> str:
+    """One paragraph per top-level block of trafilatura's output, lines within it kept.
+
+    Blocks that a link-share rule recognises (a list of links to other stories) are left
+    out and recorded in ``removals``.
+    """
     if body is None:
         return ""
     blocks = []
@@ -293,3 +303,24 @@ def _body_text(body: etree._Element | None) -> str:
         if text:
             blocks.append(text)
     return "\n\n".join(blocks)
+
+
+def is_link_block(block: etree._Element, rule: ElementRule) -> bool:
+    """At least ``min_lines`` lines (list items, or lines between ``<br>``), their visible
+    text at least ``link_share`` link text.
+
+    >>> rule = ElementRule("teaser.x", Kind.TEASER, "", frozenset({"ul"}), frozenset(),
+    ...                    link_share=0.7, min_lines=2)
+    >>> links = '<ul><li><a href="/a">One story</a></li><li><a href="/b">Another</a></li></ul>'
+    >>> is_link_block(lxml.html.fromstring(links), rule)
+    True
+    >>> is_link_block(lxml.html.fromstring('<ul><li>One <a href="/a">link</a></li></ul>'), rule)
+    False
+    """
+    assert rule.link_share is not None
+    lines = max(sum(1 for _ in block.iter("li")), sum(1 for _ in block.iter("br")) + 1)
+    if lines < rule.min_lines:
+        return False
+    total = len(SPACES.sub("", visible_text(block)))
+    linked = sum(len(SPACES.sub("", visible_text(a))) for a in block.iter("a"))
+    return total > 0 and linked >= rule.link_share * total

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import ftfy
+from ftfy.badness import MOJIBAKE_CATEGORIES
 
 from pipeline.article import EncodingFix, Repairs
 from pipeline.limits import check_time
@@ -33,6 +34,17 @@ INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
 # Any Unicode whitespace inside a line (tabs, NBSP, thin spaces; also a newline that ftfy's
 # HTML unescaping made out of "&#10;") becomes one space.
 SPACES = re.compile(r"\s+")
+# Non-ASCII characters ftfy never changes on their own (see ``needs_ftfy``): ftfy's "common"
+# mojibake characters and its quotation punctuation.
+FTFY_INERT = "".join(
+    sorted(
+        set(MOJIBAKE_CATEGORIES["common"])
+        | set(MOJIBAKE_CATEGORIES["start_punctuation"])
+        | set(MOJIBAKE_CATEGORIES["end_punctuation"])
+    )
+)
+# On a line that is not pure ASCII, ftfy also removes ASCII control characters (and says so).
+FTFY_MAY_ACT = re.compile("[^\t\n\x20-\x7e" + re.escape(FTFY_INERT) + "]")
 # ftfy + cleanup reach a fixed point in one round for almost every line, two when whitespace
 # hid mojibake; the bound only guards against a pathological oscillation.
 MAX_REPAIR_ROUNDS = 4
@@ -41,15 +53,20 @@ MAX_REPAIR_ROUNDS = 4
 def needs_ftfy(line: str) -> bool:
     """Cheap test: can ftfy change this line at all?
 
-    Pure ASCII cannot be mojibake; ftfy's only fixes for ASCII are HTML entities (need ``&``)
-    and terminal escapes (need ESC). ASCII control characters are removed here anyway.
+    ftfy fixes HTML entities (need ``&``), terminal escapes (need ESC) and mojibake, which its
+    own detector (``ftfy.badness``) only reports for sequences of uncommon characters. Curly
+    quotes, dashes, ellipses, no-break spaces, ©, ®, ™ and bullets appear in those sequences
+    only beside a rarer character, so a line whose non-ASCII characters are all among them
+    cannot be changed (``tests/unit/test_repair.py`` checks this against ftfy itself).
 
-    >>> needs_ftfy("Plain ASCII line.")
+    >>> needs_ftfy("“Plain” text — with curly quotes’ and dashes…")
     False
-    >>> needs_ftfy("AT&amp;T"), needs_ftfy("doesnâ€™t")
-    (True, True)
+    >>> needs_ftfy("AT&amp;T"), needs_ftfy("doesnâ€™t"), needs_ftfy("café")
+    (True, True, True)
     """
-    return not line.isascii() or "&" in line or "\x1b" in line
+    if "&" in line or "\x1b" in line:
+        return True
+    return not line.isascii() and FTFY_MAY_ACT.search(line) is not None
 
 
 def repair(text: str, *, rejoin: bool = True) -> tuple[str, Repairs]:

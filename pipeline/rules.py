@@ -25,13 +25,15 @@ from pipeline.errors import RulesError
 DEFAULT_RULES = "rules.toml"
 E = TypeVar("E", bound=StrEnum)
 RULE_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
+FIRST_WORD = re.compile(r"\w+")
 RULE_FIELDS = frozenset(
     {"id", "kind", "matcher", "stage", "description", "confidence", "pattern", "phrases",
      "ignore_case", "params", "examples"}
 )  # fmt: skip
 ELEMENT_RULE_FIELDS = frozenset(
-    {"id", "kind", "description", "tags", "tokens", "names", "examples"}
-)
+    {"id", "kind", "description", "tags", "tokens", "names", "link_share", "min_lines",
+     "examples"}
+)  # fmt: skip
 EXTRACTION_MODES = ("precision", "balanced", "recall")
 
 
@@ -49,6 +51,8 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict)
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
+    # A phrase rule can only match a line holding the first word of one of its phrases.
+    keywords: frozenset[str] | None = None
 
     def param(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
@@ -64,19 +68,26 @@ class LanguageSettings:
     script_share: float
     min_function_words: int
     function_word_share: float
+    min_function_words_ascii: int
+    function_word_share_ascii: float
     detect_min_prob: float
     document_sample_chars: int
     document_function_word_share: float
     seed: int
     scripts: Mapping[str, frozenset[str]]
     function_words: Mapping[str, frozenset[str]]
+    neutral_scripts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class ElementRule:
-    """An HTML element the page itself marks as not article: by tag, by a word of its class
-    or id (``tokens``), or by a whole class name or id (``names``, for words that are
-    ambiguous alone: "credit" in "credit-card-rates")."""
+    """An HTML element that is not article.
+
+    Marked by the page: by tag, by a word of its class or id (``tokens``), or by a whole
+    class name or id (``names``, for words ambiguous alone: "credit" in "credit-card-rates");
+    or, when ``link_share`` is set, an element of one of ``tags`` with at least ``min_lines``
+    lines whose text is mostly link text (a list of links to other stories).
+    """
 
     id: str
     kind: Kind
@@ -84,6 +95,8 @@ class ElementRule:
     tags: frozenset[str]
     tokens: frozenset[str]
     names: frozenset[str] = frozenset()
+    link_share: float | None = None
+    min_lines: int = 1
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
 
@@ -205,7 +218,21 @@ def _parse_rule(raw: Any, source: str) -> Rule:
         params=_params(raw, where),
         examples_match=tuple(_strings(examples, "match", where)),
         examples_no_match=tuple(_strings(examples, "no_match", where)),
+        keywords=phrase_keywords(_strings(raw, "phrases", where)) if "phrases" in raw else None,
     )
+
+
+def phrase_keywords(phrases: list[str]) -> frozenset[str] | None:
+    """The lower-case first word of each phrase, as ``\\w+`` splits it; None when a phrase
+    starts with no word character (then no word is required).
+
+    >>> sorted(phrase_keywords(["we're here", "Donate now", "one-off gift"]))
+    ['donate', 'one', 'we']
+    """
+    firsts = [FIRST_WORD.match(phrase.lower()) for phrase in phrases]
+    if not all(firsts):
+        return None
+    return frozenset(match.group(0) for match in firsts if match is not None)
 
 
 def _compile(raw: dict[str, Any], where: str) -> re.Pattern[str] | None:
@@ -256,12 +283,15 @@ def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
         min_letters_detect=_int(table, "min_letters_detect", where),
         script_share=_float(table, "script_share", where),
         min_function_words=_int(table, "min_function_words", where),
+        min_function_words_ascii=_int(table, "min_function_words_ascii", where),
+        function_word_share_ascii=_float(table, "function_word_share_ascii", where),
         function_word_share=_float(table, "function_word_share", where),
         detect_min_prob=_float(table, "detect_min_prob", where),
         document_sample_chars=_int(table, "document_sample_chars", where),
         document_function_word_share=_float(table, "document_function_word_share", where),
         seed=_int(table, "seed", where),
         scripts={lang: frozenset(_strings(scripts, lang, where)) for lang in sorted(scripts)},
+        neutral_scripts=frozenset(_strings(table, "neutral_scripts", where)),
         function_words={
             lang: frozenset(w.lower() for w in _strings(words, lang, where)) for lang in words
         },
@@ -292,8 +322,11 @@ def _parse_element_rule(raw: Any, source: str) -> ElementRule:
         raise RulesError(msg)
     tags, tokens = _strings(raw, "tags", where), _strings(raw, "tokens", where)
     names = _strings(raw, "names", where)
-    if not tags and not tokens and not names:
-        msg = f"{where}: give 'tags', 'tokens' (class/id words) or 'names' to match"
+    link_share = _float(raw, "link_share", where) if "link_share" in raw else None
+    if not (tags or tokens or names) or (link_share is not None and not tags):
+        msg = (
+            f"{where}: give 'tags', 'tokens' (class/id words) or 'names' ('tags' with 'link_share')"
+        )
         raise RulesError(msg)
     examples = raw.get("examples", {})
     return ElementRule(
@@ -303,6 +336,8 @@ def _parse_element_rule(raw: Any, source: str) -> ElementRule:
         tags=frozenset(t.lower() for t in tags),
         tokens=frozenset(t.lower() for t in tokens),
         names=frozenset(n.lower() for n in names),
+        link_share=link_share,
+        min_lines=_int(raw, "min_lines", where) if "min_lines" in raw else 1,
         examples_match=tuple(_strings(examples, "match", where)),
         examples_no_match=tuple(_strings(examples, "no_match", where)),
     )

@@ -94,6 +94,14 @@ def test_html_pages_are_cleaned_beside_text(tmp_path: Path, capsys) -> None:
     assert sidecar["page"]["site_name"] == "The Northern Ledger"
 
 
+def test_explain_shows_the_elements_a_page_lost_before_extraction(capsys) -> None:
+    assert main(["explain", str(ROOT / "tests" / "fixtures" / "page.html")]) == 0
+    shown = capsys.readouterr().out
+    assert "- [caption caption.figcaption html figcaption] The River Ouse burst" in shown
+    assert "- [title structure.title 0.90] Flood defences hold as river peaks in York" in shown
+    assert "  Flood defences in York held overnight" in shown
+
+
 def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:
     assert main(["clean", str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
     assert "no such file or folder" in capsys.readouterr().err

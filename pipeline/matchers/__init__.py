@@ -10,6 +10,7 @@ from pipeline.article import Stage
 from pipeline.errors import RulesError
 from pipeline.matchers.base import Context, ContextMatcher, LineMatcher
 from pipeline.matchers.context import (
+    match_after,
     match_between,
     match_caption_twin,
     match_heading_before,
@@ -17,7 +18,7 @@ from pipeline.matchers.context import (
 )
 from pipeline.matchers.language import LanguageJudge, match_langdetect, match_script
 from pipeline.matchers.patterns import match_pattern
-from pipeline.matchers.structure import match_title, match_under_title
+from pipeline.matchers.structure import match_tail_pattern, match_title, match_under_title
 from pipeline.rules import Rules
 
 LINE_MATCHERS: dict[str, LineMatcher] = {
@@ -32,10 +33,12 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
         "neighbour": match_neighbour,
         "between": match_between,
         "heading_before": match_heading_before,
+        "after": match_after,
     },
     Stage.STRUCTURE: {
         "title": match_title,
         "under_title": match_under_title,
+        "tail_pattern": match_tail_pattern,
     },
 }
 
@@ -54,8 +57,8 @@ def check_matchers(rules: Rules) -> None:
                 f"choose one of {', '.join(sorted(known))}"
             )
             raise RulesError(msg)
-        if rule.matcher == "pattern" and rule.pattern is None:
-            msg = f"{where}: matcher 'pattern' needs 'pattern' or 'phrases'"
+        if rule.matcher in ("pattern", "tail_pattern") and rule.pattern is None:
+            msg = f"{where}: matcher {rule.matcher!r} needs 'pattern' or 'phrases'"
             raise RulesError(msg)
 
 

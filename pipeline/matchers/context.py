@@ -7,10 +7,11 @@ is. Each matcher yields ``(segment id, confidence)`` for kept segments only.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from itertools import pairwise
 
-from pipeline.article import Article, Kind
+from pipeline.article import Article, Kind, Stage
 from pipeline.matchers.base import Context
 from pipeline.rules import Rule
 from pipeline.segment import ends_sentence, is_heading_like
@@ -40,7 +41,6 @@ def match_caption_twin(article: Article, rule: Rule, ctx: Context) -> Iterator[t
     """
     removed = article.removed_ids()
     window = int(rule.param("window", 2))
-    max_extra = int(rule.param("max_extra_words", 12))
     min_words = int(rule.param("min_words", 3))
     for removal in article.removals:
         if removal.kind not in _kinds(rule, "of_kinds"):
@@ -50,22 +50,54 @@ def match_caption_twin(article: Article, rule: Rule, ctx: Context) -> Iterator[t
         for seg in article.segments[low:high]:
             if seg.id in removed or seg.words < min_words:
                 continue
-            twin = fold(seg.text)
-            if twin and twin in caption and len(caption.split()) - len(twin.split()) <= max_extra:
+            if is_twin(fold(seg.text), caption, rule):
                 yield seg.id, rule.confidence
 
 
+def is_twin(twin: str, caption: str, rule: Rule) -> bool:
+    """``twin`` is most of ``caption`` (both folded): the caption less a short credit.
+
+    A phrase the caption merely quotes is not its twin: a gallery's title ("Jewels after
+    Jewels") inside "Jewels after Jewels, installation views, photos © Name" is half of it.
+
+    >>> rule = Rule("caption.twin", Kind.CAPTION, "caption_twin", Stage.REVISE, "", 1.0)
+    >>> is_twin("smoke over kyiv at dawn", "smoke over kyiv at dawn photo reuters", rule)
+    True
+    >>> is_twin("jewels after jewels", "jewels after jewels installation views photos", rule)
+    False
+    """
+    if not twin or twin not in caption:
+        return False
+    twin_words, caption_words = len(twin.split()), len(caption.split())
+    extra = caption_words - twin_words
+    return (
+        extra <= int(rule.param("max_extra_words", 12))
+        and twin_words >= float(rule.param("min_share", 0.6)) * caption_words
+    )
+
+
 def match_neighbour(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
-    """A short unpunctuated line in the same paragraph as, and next to, a removed line."""
+    """A short unpunctuated line in the same paragraph as, and next to, a removed line, in a
+    paragraph of at most ``max_block_lines`` lines.
+
+    A caption block is a few lines; a "paragraph" of dozens is text without blank lines (one
+    paragraph per line), where the line next to a caption may be the next section's heading.
+    """
     removed = article.removed_ids()
     max_words = int(rule.param("max_words", 25))
+    max_block = int(rule.param("max_block_lines", 8))
     segments = article.segments
+    sizes = Counter(seg.paragraph for seg in segments)
     for removal in article.removals:
-        # Only from other rules' removals: a caption's neighbour must not become the next
-        # starting point, or a whole list under a captioned photo would go line by line.
-        if removal.kind not in _kinds(rule, "from_kinds") or removal.rule == rule.id:
+        # Only from what a line's own text gave away (the classify pass): a neighbour, or a
+        # caption's twin, must not become the next starting point, or a whole list under a
+        # captioned photo would go line by line (dev: a credit, its twin, then the gallery
+        # label's name and address).
+        if removal.kind not in _kinds(rule, "from_kinds") or removal.stage is not Stage.CLASSIFY:
             continue
         origin = segments[removal.segment]
+        if sizes[origin.paragraph] > max_block:
+            continue
         for index in (origin.id - 1, origin.id + 1):
             if not 0 <= index < len(segments) or index in removed:
                 continue
@@ -105,3 +137,23 @@ def match_heading_before(article: Article, rule: Rule, ctx: Context) -> Iterator
                 break
             yield seg.id, rule.confidence
             index -= 1
+
+
+def match_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """Up to ``max_lines`` kept lines right after a removal by one of ``of_rules``, each of
+    at most ``max_words`` words; a removed line ends the run.
+
+    Some removed lines announce what follows them: a gallery counter its caption.
+    """
+    rules = frozenset(rule.param("of_rules", ()))
+    max_lines = int(rule.param("max_lines", 1))
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
+    removed = article.removed_ids()
+    for removal in article.removals:
+        if removal.rule not in rules:
+            continue
+        following = article.segments[removal.segment + 1 : removal.segment + 1 + max_lines]
+        for seg in following:
+            if seg.id in removed or seg.words > max_words:
+                break
+            yield seg.id, rule.confidence

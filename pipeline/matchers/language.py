@@ -84,8 +84,10 @@ class LanguageJudge:
     def script_share(self, text: str, language: str) -> tuple[float, int] | None:
         """Share of letters in the scripts ``language`` is written in, and the letter count.
 
-        None when the language's scripts are unknown (then scripts prove nothing). For ASCII
-        text in a Latin-script language the count is an upper bound: the share is 1 anyway.
+        Letters in a neutral script the language does not use are left out of both. None when
+        the language's scripts are unknown or no letter is left (then scripts prove nothing).
+        For ASCII text in a Latin-script language the count is an upper bound: the share is 1
+        anyway.
         """
         scripts = self.settings.scripts.get(language)
         if scripts is None:
@@ -94,6 +96,10 @@ class LanguageJudge:
             # The common case, decided in C: every ASCII letter is Latin.
             return 1.0, len(text)
         counts = self.letters(text)
+        # Latin letters in a Japanese or Russian article are brand names, code, addresses:
+        # they prove nothing about the line, so they do not count against the target.
+        for script in self.settings.neutral_scripts - scripts:
+            counts.pop(script, None)
         total = sum(counts.values())
         if total == 0:
             return None
@@ -101,27 +107,41 @@ class LanguageJudge:
 
     def is_positively(self, text: str, language: str) -> bool:
         """Positive evidence the line is in ``language``: its function words, or, for a
-        language without a word list, its script and a confident langdetect answer."""
+        language without a word list, its own non-Latin script, or a Latin-script line and a
+        confident langdetect answer."""
         if self.settings.function_words.get(language):
             return self.has_function_words(text, language)
         share = self.script_share(text, language)
         if share is not None and share[0] < self.settings.script_share:
             return False
+        # Mostly in a script of its own (Japanese, Hebrew, Thai; not Latin, which many
+        # languages share): evidence enough, and CJK lines are too short in letters for
+        # langdetect's threshold.
+        own_script = "LATIN" not in self.settings.scripts.get(language, frozenset({"LATIN"}))
+        if own_script and share is not None and share[1] >= self.settings.min_letters:
+            return True
         if count_letters(text) < self.settings.min_letters_detect:
             return False
         detected, probability = self.detect(text)
         return detected == language and probability >= self.settings.detect_min_prob
 
     def has_function_words(self, text: str, language: str, share: float | None = None) -> bool:
-        """Enough of the language's commonest words to take the text as that language."""
+        """Enough of the language's commonest words to take the text as that language.
+
+        ``share`` overrides the share of words they must make up (documents are judged with
+        their own); a line whose letters are all ASCII needs fewer (``*_ascii`` settings).
+        """
         words = self.settings.function_words.get(language)
         if not words:
             return False
         tokens = WORD.findall(text.lower())
         hits = sum(1 for t in tokens if t in words)
+        least, settings = self.settings.min_function_words, self.settings
         if share is None:
-            share = self.settings.function_word_share
-        return hits >= self.settings.min_function_words and hits / max(len(tokens), 1) >= share
+            share = settings.function_word_share
+            if text.isascii() or NON_ASCII_LETTER.search(text) is None:  # letters all ASCII
+                least, share = settings.min_function_words_ascii, settings.function_word_share_ascii
+        return hits >= least and hits / max(len(tokens), 1) >= share
 
     def detect(self, text: str) -> tuple[str, float]:
         """langdetect's top language and probability (seeded: deterministic)."""
@@ -140,10 +160,19 @@ class LanguageJudge:
         if count_letters(sample) < self.settings.min_letters_detect:
             return UNDETERMINED
         share = self.settings.document_function_word_share
-        for language in sorted(self.settings.function_words):
-            if self.has_function_words(sample, language, share):
-                return language
+        # Function words are counted per \w+ token; Japanese or Chinese text has few tokens
+        # (no spaces), so one English line in it would look like an English document.
+        if self._mostly_latin(sample):
+            for language in sorted(self.settings.function_words):
+                if self.has_function_words(sample, language, share):
+                    return language
         return self.detect(sample)[0]
+
+    def _mostly_latin(self, text: str) -> bool:
+        if text.isascii():
+            return True
+        counts = self.letters(text)
+        return counts["LATIN"] * 2 >= sum(counts.values())
 
 
 def match_script(segment: Segment, rule: Rule, ctx: Context) -> float | None:

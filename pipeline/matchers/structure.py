@@ -16,14 +16,26 @@ from pipeline.article import Article, Kind, Segment
 from pipeline.matchers.base import Context
 from pipeline.matchers.context import fold
 from pipeline.rules import Rule
-from pipeline.segment import is_heading_like
+from pipeline.segment import ends_sentence, is_heading_like
+
+# A name over an author's blurb: "Phil Helsel", "Jane van der Berg".
+NAME_MAX_WORDS = 4
 
 
 def _alone(kept: tuple[Segment, ...], position: int) -> bool:
-    """No kept line directly above or below it in the same paragraph."""
+    """No kept line directly above or below it in the same paragraph, except sentences.
+
+    Text with one paragraph per line and no blank lines (trafilatura's, many scrapers')
+    puts the headline directly over the first paragraph; a line beside full sentences is a
+    block of its own. The test looks only at the kept neighbours, which the clean output
+    keeps beside it, so cleaning an output again decides the same.
+    """
     seg = kept[position]
     neighbours = kept[max(position - 1, 0) : position] + kept[position + 1 : position + 2]
-    return not any(abs(n.id - seg.id) == 1 and n.paragraph == seg.paragraph for n in neighbours)
+    return not any(
+        abs(n.id - seg.id) == 1 and n.paragraph == seg.paragraph and not ends_sentence(n.text)
+        for n in neighbours
+    )
 
 
 def _title_like(kept: tuple[Segment, ...], position: int, max_words: int) -> bool:
@@ -61,10 +73,15 @@ def _same_block(upper: Segment | None, lower: Segment | None) -> bool:
 def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
     """The headline, moved to metadata.
 
-    In text, the first kept line when it is title-like and real paragraphs follow it. In a
-    page's extracted text the headline is known from the page's metadata, and its length is
-    no guide: one of the first ``headline_window`` kept lines is the title when it repeats
-    that headline (at least ``headline_min_words`` words of it, or all of it).
+    In text, the first kept line, when it is title-like and a real paragraph follows it
+    within ``max_deck`` more title-like lines (the deck, taken by ``teaser.under_title``). A
+    longer run of short lines under a short first line is the body opening with a list, a
+    table or a score box (dev: "GIRLS BASKETBALL", "Palm Bay d. Rockledge 70-44", the line
+    scores): then nothing is taken, and cleaning the output again decides the same.
+
+    In a page's extracted text the headline is known from the page's metadata, and its
+    length is no guide: one of the first ``headline_window`` kept lines is the title when it
+    repeats that headline (at least ``headline_min_words`` words of it, or all of it).
     """
     kept = article.kept()
     if len(kept) < 2:
@@ -77,10 +94,13 @@ def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[in
                 yield seg.id, rule.confidence
                 return
         return
-    max_words = ctx.rules.heading_max_words
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
     if not _title_like(kept, 0, max_words):
         return
-    if any(not _title_like(kept, i, max_words) for i in range(1, len(kept))):
+    deck = 0
+    while 1 + deck < len(kept) and _title_like(kept, 1 + deck, max_words):
+        deck += 1
+    if 1 + deck < len(kept) and deck <= int(rule.param("max_deck", deck)):
         yield kept[0].id, rule.confidence
 
 
@@ -104,8 +124,45 @@ def match_under_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tu
     if not any(r.kind is Kind.TITLE for r in article.removals):
         return
     kept = article.kept()
-    max_words = ctx.rules.heading_max_words
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
     for position in range(len(kept)):
         if not _title_like(kept, position, max_words):
             return
         yield kept[position].id, rule.confidence
+
+
+def match_tail_pattern(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """Among the last ``within_last`` kept lines, those the rule's pattern matches; and the
+    kept line directly above such a line when it is only the name the line begins with.
+
+    An author's blurb closes a story ("Phil Helsel is a reporter for NBC News."); the same
+    words inside a story are a sentence about someone, so the position is part of the rule.
+    """
+    if rule.pattern is None:
+        return
+    kept = article.kept()
+    within = int(rule.param("within_last", 3))
+    max_words = int(rule.param("max_words", 80))
+    for position in range(max(len(kept) - within, 0), len(kept)):
+        seg = kept[position]
+        if seg.words > max_words or not rule.pattern.search(seg.text):
+            continue
+        if position and _is_name_over(kept[position - 1], seg):
+            yield kept[position - 1].id, rule.confidence
+        yield seg.id, rule.confidence
+
+
+def _is_name_over(above: Segment, line: Segment) -> bool:
+    """``above`` is the line directly before ``line`` and only the words ``line`` opens with
+    (the author's name over the author's blurb).
+
+    >>> name = Segment(0, 0, 11, "Phil Helsel", 0)
+    >>> _is_name_over(name, Segment(1, 12, 38, "Phil Helsel is a reporter.", 1))
+    True
+    """
+    words = above.text.split()
+    return (
+        above.id == line.id - 1
+        and 0 < len(words) <= NAME_MAX_WORDS
+        and line.text.split()[: len(words)] == words
+    )

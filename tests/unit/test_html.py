@@ -74,6 +74,7 @@ def test_every_element_taken_out_is_recorded_with_its_rule() -> None:
     page = clean_file(FIXTURE).to_json()["page"]
     found = [(r["rule"], r["element"]) for r in page["removals"]]
     assert found == [
+        ("teaser.link_block", "ul"),  # the navigation menu: links only
         ("prompt.marked_element", "div.social-share"),
         ("caption.figcaption", "figcaption"),
         ("caption.marked_element", "p.image-caption"),
@@ -81,7 +82,7 @@ def test_every_element_taken_out_is_recorded_with_its_rule() -> None:
         ("appeal.marked_element", "p.donation-ask"),
         ("teaser.marked_element", "aside.related-stories"),
     ]
-    assert page["removals"][1]["text"].endswith("Photograph: John Smith/PA")
+    assert page["removals"][2]["text"].endswith("Photograph: John Smith/PA")
     assert all(r["stage"] == "html" and r["reason"] for r in page["removals"])
 
 
@@ -98,7 +99,7 @@ def test_page_metadata_goes_into_the_sidecar() -> None:
     assert page["language"] == "en-gb"
     assert sidecar["source"]["format"] == "html"
     assert sidecar["stats"]["page_elements_removed_by_kind"] == {
-        "appeal": 2, "caption": 2, "prompt": 1, "teaser": 1,
+        "appeal": 2, "caption": 2, "prompt": 1, "teaser": 2,
     }  # fmt: skip
 
 
@@ -175,3 +176,18 @@ def test_lines_of_a_page_are_never_rejoined_as_hard_wraps() -> None:
 def test_extraction_mode_is_a_setting() -> None:
     recall = dataclasses.replace(RULES, html=dataclasses.replace(RULES.html, extraction="recall"))
     assert "Flood defences" in clean_file(FIXTURE, rules=recall).clean_text()
+
+
+def test_a_list_of_links_goes_but_a_list_with_a_link_in_it_stays() -> None:
+    links = (
+        '<ul><li><a href="/a">Storm Ciara</a></li><li><a href="/b">Rail lines shut</a></li></ul>'
+    )
+    advice = (
+        '<ul><li>Pack a bag with <a href="/kit">essentials</a> and medicines.</li>'
+        "<li>Keep your phone charged and listen to the radio.</li></ul>"
+    )
+    tree = lxml.html.fromstring(wrap(links + advice))
+    assert [r.rule for r in preclean(tree, RULES.html)] == ["teaser.link_block"]
+    assert "Pack a bag" in tree.text_content()
+    one_link = lxml.html.fromstring(wrap('<p><a href="/a">Only one line of link text</a></p>'))
+    assert preclean(one_link, RULES.html) == []

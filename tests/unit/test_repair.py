@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-import ftfy
+import string
 
-from pipeline.repair import repair
+import ftfy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.repair import FTFY_CONFIG, FTFY_INERT, needs_ftfy, repair
+
+ORDINARY = string.ascii_letters + string.digits + string.punctuation.replace("&", "") + " "
 
 
 def test_mojibake_is_fixed_and_explained_per_line() -> None:
@@ -38,3 +44,22 @@ def test_nfc_normalisation() -> None:
 
 def test_html_entity_newline_does_not_split_the_line() -> None:
     assert repair("A&#10;B &amp; C")[0] == "A B & C"
+
+
+@given(st.text(alphabet=ORDINARY + FTFY_INERT + "\t", max_size=60))
+def test_lines_the_cheap_test_skips_are_lines_ftfy_leaves_alone(line: str) -> None:
+    if not needs_ftfy(line):
+        assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line
+
+
+def test_every_inert_character_is_inert_next_to_every_other() -> None:
+    for first in FTFY_INERT:
+        for second in FTFY_INERT + "aZ.":
+            line = f"x{first}{second}y {second}{first}"
+            assert not needs_ftfy(line)
+            assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line, repr(line)
+
+
+def test_lines_that_may_need_ftfy_are_sent_to_it() -> None:
+    for line in ["doesnâ€™t", "AT&amp;T", "café\x00", "ﬁnance", "ＦＵＬＬ", "é", "x\x1b[31m"]:
+        assert needs_ftfy(line), repr(line)

@@ -75,3 +75,24 @@ def test_with_options_switches_kinds_off_and_sets_language() -> None:
 
 def test_a_changed_rules_file_changes_the_hash() -> None:
     assert parse_rules(SHIPPED.encode()).sha256 != parse_rules((SHIPPED + "\n").encode()).sha256
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('id = "teaser.x"\nkind = "teaser"\ndescription = "d"', "give 'tags'"),
+        ('id = "teaser.x"\nkind = "teaser"\ndescription = "d"\nlink_share = 0.5', "give 'tags'"),
+        ('id = "teaser.x"\nkind = "teaser"\ndescription = "d"\ntags = ["ul"]\nfoo = 1', "unknown"),
+        ('id = "caption.figcaption"\nkind = "caption"\ndescription = "d"\ntags = ["a"]', "twice"),
+    ],
+)
+def test_bad_element_rules_are_refused_naming_the_rule(body: str, message: str) -> None:
+    # Appended after the last [[rules]] entry, "[[html.rules]]" still adds to the [html] table.
+    with pytest.raises(RulesError, match=message):
+        parse_rules((SHIPPED + "\n[[html.rules]]\n" + body).encode())
+
+
+def test_html_extraction_mode_must_be_known() -> None:
+    broken = SHIPPED.replace('extraction = "precision"', 'extraction = "fastest"')
+    with pytest.raises(RulesError, match="'extraction' must be one of"):
+        parse_rules(broken.encode())
