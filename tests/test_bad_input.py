@@ -167,21 +167,28 @@ def test_symlinks_out_of_the_input_folder_are_not_followed(tmp_path: Path, capsy
 
 
 def test_unreadable_file_and_named_pipe_fail_alone(tmp_path: Path) -> None:
-    """As an ordinary user (see tests/processes.py for root): a file without read permission
-    and a named pipe (which would block a plain open forever) are each reported; the rest is
-    cleaned."""
+    """As an ordinary user (see tests/processes.py for root): a file without read permission,
+    a folder that cannot be listed and a named pipe (which would block a plain open forever)
+    are each reported; the rest is cleaned."""
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     (raw / "good.txt").write_text("The talks resumed on Tuesday, officials said.")
     (raw / "secret.txt").write_text("Nobody may read this.")
     (raw / "secret.txt").chmod(0o000)
     make_fifo(raw / "pipe.txt")
-    result = run_cli("clean", str(raw), "--out", str(out), ordinary_user=True, timeout=60)
+    (raw / "private").mkdir()
+    (raw / "private" / "hidden.txt").write_text("Nobody may list this folder.")
+    (raw / "private").chmod(0o000)
+    try:
+        result = run_cli("clean", str(raw), "--out", str(out), ordinary_user=True, timeout=60)
+    finally:
+        (raw / "private").chmod(0o755)
     assert result.returncode == 1, result.stderr
     err = result.stderr
     assert f"{raw}/secret.txt: cannot read: Permission denied; this user may not read it" in err
     assert f"{raw}/pipe.txt: this is a named pipe, not a regular file" in err
-    assert "article-clean: 2 of 3 file(s) failed" in err
+    assert f"{raw}/private: cannot read this folder: Permission denied; its files were" in err
+    assert "article-clean: 3 of 4 file(s) failed" in err
     assert "cleaned 1 file(s)" in result.stdout
     assert (out / "good.txt").exists()
 
