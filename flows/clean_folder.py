@@ -40,12 +40,13 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.report import RUNS_FOLDER, build_report, publish, summary_line, write_report
 from pipeline.batch import FileResult, RulesSpec, clean_batch, exit_with_parent
+from pipeline.cli import add_limit_options
 from pipeline.corpus import CORPUS_NAME, write_corpus
 from pipeline.discover import InputFile, discover, output_is_input
 from pipeline.errors import OutputError, RulesError
 from pipeline.incremental import is_current
 from pipeline.io import output_paths, sweep_temporaries
-from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits
 from pipeline.lock import output_lock
 
 MAX_BATCH = 500
@@ -259,7 +260,7 @@ def run(*, dask: bool = False, dask_address: str | None = None, **params: object
     return state
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Run the clean-folder flow once.")
     parser.add_argument("--raw", default="raw", help="input folder (default raw)")
     parser.add_argument("--out", default="clean", help="output folder (default clean)")
@@ -268,21 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--disable-kind", action="append", default=[], metavar="KIND")
     parser.add_argument("--batch-size", type=int, help="files per task (default: automatic)")
     parser.add_argument("--workers", type=int, help="cleaning processes (default: one per core)")
-    parser.add_argument(
-        "--max-bytes",
-        type=parse_size,
-        default=DEFAULT_MAX_BYTES,
-        help="refuse files bigger than this, on disk or unpacked (K, M, G suffixes; default 10M)",
-    )
-    parser.add_argument(
-        "--max-seconds",
-        type=float,
-        default=DEFAULT_MAX_SECONDS,
-        help=f"stop cleaning a file after this long (default {DEFAULT_MAX_SECONDS:g})",
-    )
+    add_limit_options(parser)
     parser.add_argument("--dask", action="store_true", help="run on a new local Dask cluster")
     parser.add_argument("--dask-address", help="run on the Dask scheduler at this address")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if not Path(args.raw).is_dir():
         print(f"clean-folder: no such folder: {args.raw}", file=sys.stderr)
         return 2

@@ -70,20 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"switch off one kind of removal ({', '.join(k.value for k in Kind)}); repeatable",
     )
     limits = argparse.ArgumentParser(add_help=False)
-    limits.add_argument(
-        "--max-bytes",
-        type=parse_size,
-        default=DEFAULT_MAX_BYTES,
-        metavar="SIZE",
-        help="refuse files bigger than this, on disk or unpacked (K, M, G suffixes; default 10M)",
-    )
-    limits.add_argument(
-        "--max-seconds",
-        type=positive_seconds,
-        default=DEFAULT_MAX_SECONDS,
-        metavar="S",
-        help=f"stop cleaning a file after this long (default {DEFAULT_MAX_SECONDS:g})",
-    )
+    add_limit_options(limits)
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     clean = sub.add_parser("clean", parents=[common, limits], help="clean files and folders")
     clean.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
@@ -99,8 +86,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def positive_seconds(text: str) -> float:
-    """A time limit in seconds, for argparse."""
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """``--max-bytes`` and ``--max-seconds``, for this command and the flow's."""
+    parser.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help="refuse files bigger than this, on disk or unpacked (K, M, G suffixes; default 10M)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=_seconds,
+        default=DEFAULT_MAX_SECONDS,
+        metavar="S",
+        help=f"stop cleaning a file after this long (default {DEFAULT_MAX_SECONDS:g})",
+    )
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:

@@ -100,16 +100,22 @@ def test_the_cli_reports_each_bad_file_and_how_many_failed(tmp_path: Path, capsy
 
 
 def test_the_flow_reports_each_bad_file(prefect_server: None, tmp_path: Path) -> None:
+    """The same cases through the flow, with its size limit set to 8 MiB (a parameter that
+    must reach the worker processes): a 9 MiB text fails in place of the 50 MB one."""
     from tests.test_flows import run_flow
 
     raw = tmp_path / "raw"
-    write_cases(raw, tuple(c for c in CASES if c.name != "50mb.txt"))  # the CLI test has it
+    write_cases(raw, tuple(c for c in CASES if c.name != "50mb.txt"))
+    (raw / "9mb.txt").write_bytes((b"The talks resumed on Tuesday.\n" * 330_000)[: 9 << 20])
     before = snapshot(raw)
-    state, report = run_flow(raw, tmp_path / "out")
+    state, report = run_flow(raw, tmp_path / "out", max_bytes=8 << 20)
     assert state.is_failed()
     expected = {c.name: c.error for c in ERROR_CASES if c.name != "50mb.txt"}
+    expected["bomb.txt.gz"] = r"unpacks to more than the size limit of 8\.0 MiB"
+    expected["9mb.txt"] = r"is 9\.0 MiB, over the size limit of 8\.0 MiB; it was not cleaned"
+    assert report["parameters"]["max_bytes"] == 8 << 20
     assert report["files"]["failed"] == len(expected)
-    assert report["files"]["cleaned"] == len(CASES) - 1 - len(expected)
+    assert report["files"]["cleaned"] == len(CASES) - len(expected)
     for failure in report["failures"]:
         name = Path(failure["path"]).name
         assert re.search(expected[name], failure["error"]), failure
