@@ -56,13 +56,14 @@ class Segment:
     text: str
     paragraph: int
     words: int = field(init=False, compare=False, repr=False)
-    tokens: frozenset[str] = field(init=False, compare=False, repr=False)
+    tokens: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Whitespace-separated tokens, counted once: every length-bounded rule asks.
         object.__setattr__(self, "words", len(self.text.split()))
-        # Its lower-case words, once: phrase rules skip lines that lack their first words.
-        object.__setattr__(self, "tokens", frozenset(WORD.findall(self.text.lower())))
+        # Its lower-case words (``\w+``), once: phrase rules skip lines that lack their first
+        # words, and the language tests count function words among them.
+        object.__setattr__(self, "tokens", tuple(WORD.findall(self.text.lower())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from pipeline.article import Article, Removal, Segment, Stage
 from pipeline.limits import check_time
 from pipeline.matchers import LINE_MATCHERS, Context
 from pipeline.matchers.base import LineMatcher
+from pipeline.matchers.patterns import search_pattern
 from pipeline.rules import Rule, Rules
 
 
@@ -61,8 +62,9 @@ MAX_PLANS = 16
 def _plan(rules: Rules) -> tuple[Check, ...]:
     """Each classify rule with its matcher and the word bounds of the lines it can match.
 
-    Only the ``pattern`` matcher has word bounds (``min_words``, ``max_words``); it checks
-    them itself too, so the plan only saves calls. Built once per rule set.
+    Only the ``pattern`` matcher has word bounds (``min_words``, ``max_words``); the plan
+    checks them and calls the bare search, which saves reading the rule's params for every
+    line. Built once per rule set.
     """
     cached = _PLANS.get(id(rules))
     if cached is not None and cached[0] is rules:
@@ -74,6 +76,8 @@ def _plan(rules: Rules) -> tuple[Check, ...]:
         bounded = rule.matcher == "pattern"
         low = int(rule.param("min_words", 0)) if bounded else 0
         high = rule.param("max_words") if bounded else None
-        checks.append((rule, LINE_MATCHERS[rule.matcher], low, math.inf if high is None else high))
+        # The plan checks the bounds, so a pattern rule needs only the search itself.
+        match = search_pattern if bounded else LINE_MATCHERS[rule.matcher]
+        checks.append((rule, match, low, math.inf if high is None else high))
     _PLANS[id(rules)] = (rules, tuple(checks))
     return _PLANS[id(rules)][1]

@@ -171,7 +171,7 @@ def _context(article: Article, rules: Rules) -> Context:
     if target == "auto":
         target = language
     on_target = target != UNDETERMINED and any(
-        judge.is_positively(seg.text, target) for seg in article.segments
+        judge.is_positively(seg.text, target, seg.tokens) for seg in article.segments
     )
     return Context(
         rules=rules,

@@ -105,12 +105,14 @@ class LanguageJudge:
             return None
         return sum(counts[s] for s in scripts) / total, total
 
-    def is_positively(self, text: str, language: str) -> bool:
+    def is_positively(
+        self, text: str, language: str, tokens: tuple[str, ...] | None = None
+    ) -> bool:
         """Positive evidence the line is in ``language``: its function words, or, for a
         language without a word list, its own non-Latin script, or a Latin-script line and a
-        confident langdetect answer."""
+        confident langdetect answer. ``tokens`` as for ``has_function_words``."""
         if self.settings.function_words.get(language):
-            return self.has_function_words(text, language)
+            return self.has_function_words(text, language, tokens=tokens)
         share = self.script_share(text, language)
         if share is not None and share[0] < self.settings.script_share:
             return False
@@ -125,16 +127,24 @@ class LanguageJudge:
         detected, probability = self.detect(text)
         return detected == language and probability >= self.settings.detect_min_prob
 
-    def has_function_words(self, text: str, language: str, share: float | None = None) -> bool:
+    def has_function_words(
+        self,
+        text: str,
+        language: str,
+        share: float | None = None,
+        tokens: tuple[str, ...] | None = None,
+    ) -> bool:
         """Enough of the language's commonest words to take the text as that language.
 
         ``share`` overrides the share of words they must make up (documents are judged with
         their own); a line whose letters are all ASCII needs fewer (``*_ascii`` settings).
+        ``tokens``, when given, are the text's lower-case words (a segment's own).
         """
         words = self.settings.function_words.get(language)
         if not words:
             return False
-        tokens = WORD.findall(text.lower())
+        if tokens is None:
+            tokens = tuple(WORD.findall(text.lower()))
         hits = sum(1 for t in tokens if t in words)
         least, settings = self.settings.min_function_words, self.settings
         if share is None:
@@ -195,7 +205,7 @@ def match_langdetect(segment: Segment, rule: Rule, ctx: Context) -> float | None
     judge = ctx.judge
     if count_letters(segment.text) < judge.settings.min_letters_detect:
         return None
-    if judge.has_function_words(segment.text, ctx.target_language):
+    if judge.has_function_words(segment.text, ctx.target_language, tokens=segment.tokens):
         return None
     language, probability = judge.detect(segment.text)
     if language in (ctx.target_language, UNDETERMINED):

@@ -18,6 +18,11 @@ def match_pattern(segment: Segment, rule: Rule, ctx: Context) -> float | None:
         return None
     if segment.words < rule.param("min_words", 0):
         return None
+    return search_pattern(segment, rule, ctx)
+
+
+def search_pattern(segment: Segment, rule: Rule, ctx: Context) -> float | None:
+    """``match_pattern`` without the word bounds, for callers that checked them already."""
     if rule.keywords is not None and rule.keywords.isdisjoint(segment.tokens):
         return None  # a phrase rule, and none of its phrases' first words is in the line
     if rule.pattern is not None and rule.pattern.search(segment.text):
