@@ -11,10 +11,13 @@ the same way, so they are reported as not cleaned instead of being tried one by 
 from __future__ import annotations
 
 import functools
+import math
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,6 +34,7 @@ from pipeline.rules import Rules, load_rules
 IO_ATTEMPTS = 3
 IO_BACKOFF_SECONDS = 0.2
 PARENT_POLL_SECONDS = 0.2
+BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,37 @@ def clean_batch(
     inputs = (InputFile(Path(path), PurePosixPath(name)) for path, name in items)
     found = clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
     return [result.to_json() for result in found]
+
+
+def clean_in_processes(
+    items: list[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
+) -> list[FileResult]:
+    """Clean ``items`` on ``workers`` spawned processes; results in input order.
+
+    The inputs go in contiguous batches, a few per worker so that all finish together; each
+    worker loads the rules from ``spec`` once and imports only this package. A full disk stops
+    the batch that met it; the other batches meet it too and stop on their own.
+    """
+    size = max(1, math.ceil(len(items) / (workers * BATCHES_PER_WORKER)))
+    groups = [items[i : i + size] for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
+        futures = [
+            pool.submit(
+                clean_batch,
+                [(str(item.path), item.relative.as_posix()) for item in group],
+                str(out_dir),
+                spec,
+                asdict(limits),
+            )
+            for group in groups
+        ]
+        return [FileResult.from_json(result) for future in futures for result in future.result()]
 
 
 def exit_with_parent(parent: int) -> None:

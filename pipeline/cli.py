@@ -22,7 +22,7 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
-from pipeline.batch import FileResult, clean_items
+from pipeline.batch import FileResult, RulesSpec, clean_in_processes, clean_items
 from pipeline.clean import clean_file
 from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
@@ -32,6 +32,9 @@ from pipeline.lock import output_lock
 from pipeline.rules import Rules, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# From this many inputs on, the default is one cleaning process per core: below it, starting
+# the processes (~1 s each, they import trafilatura) costs more than it saves.
+PARALLEL_FROM = 200
 RED, YELLOW, DIM, BOLD, RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
 # Control characters (a newline in a file name) would split one message over several lines.
 ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
@@ -76,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     clean.add_argument("--out", type=Path, required=True, help="output folder")
     clean.add_argument("-q", "--quiet", action="store_true", help="print failures only")
+    clean.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help=f"cleaning processes (default: one per core from {PARALLEL_FROM} files on, else 1)",
+    )
     clean.set_defaults(command=run_clean)
     explain = sub.add_parser("explain", parents=[common, limits], help="show removals in a file")
     explain.add_argument("file", type=Path)
@@ -139,8 +148,10 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
         return EXIT_USAGE
     found = discover(args.inputs, out_dir)
+    spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
+    workers = args.workers or default_workers(len(found.inputs))
     try:
-        results = clean_locked(found, out_dir, rules, limits_from(args))
+        results = clean_locked(found, out_dir, rules, limits_from(args), (spec, workers))
     except OutputError as exc:  # the output folder cannot be locked or swept
         print(one_line(f"article-clean: {exc}"), file=sys.stderr)
         return EXIT_FAILED
@@ -158,15 +169,46 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
-def clean_locked(found: Discovery, out_dir: Path, rules: Rules, limits: Limits) -> list[FileResult]:
-    """Under the output folder's lock: sweep what a killed run left, then clean every input."""
+def clean_locked(
+    found: Discovery,
+    out_dir: Path,
+    rules: Rules,
+    limits: Limits,
+    parallel: tuple[RulesSpec, int] | None = None,
+) -> list[FileResult]:
+    """Under the output folder's lock: sweep what a killed run left, then clean every input,
+    on ``parallel``'s number of worker processes (loading the rules from its spec) when that
+    is more than one."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
 
     with output_lock(out_dir, on_wait=say):
         sweep_temporaries(path for item in found.inputs for path in output_paths(out_dir, item))
+        if parallel is not None and parallel[1] > 1 and len(found.inputs) > 1:
+            spec, workers = parallel
+            return clean_in_processes(found.inputs, out_dir, spec, limits, workers)
         return list(clean_items(found.inputs, out_dir, rules, limits))
+
+
+def default_workers(files: int) -> int:
+    """One process per core for a folder big enough to pay for starting them (~1 s each).
+
+    >>> default_workers(3)
+    1
+    """
+    return (os.cpu_count() or 1) if files >= PARALLEL_FROM else 1
+
+
+def _workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        msg = f"--workers takes a whole number of processes, at least 1, not {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return workers
 
 
 def one_line(message: str) -> str:

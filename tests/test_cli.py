@@ -139,3 +139,29 @@ def test_installed_console_script_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / f"{SEED_FILES[0].stem}.txt").read_text().startswith("In proposal made")
+
+
+def test_worker_processes_write_the_same_bytes_as_one_process(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index in range(12):
+        seed = SEED_FILES[index % len(SEED_FILES)]
+        (folder / f"{index:02d}_{seed.name}").write_bytes(seed.read_bytes())
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "page.html", folder / "page.html")
+    (folder / "broken.txt").write_bytes(b"%PDF-1.7 not text")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["clean", str(folder), "--out", str(one), "--workers", "1", "-q"]) == 1
+    first = capsys.readouterr().err
+    assert main(["clean", str(folder), "--out", str(two), "--workers", "2", "-q"]) == 1
+    assert capsys.readouterr().err == first  # the same failure, reported the same way
+    names = sorted(p.name for p in one.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in two.iterdir() if p.is_file())
+    assert len(names) > 26
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_workers_must_be_a_positive_number(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["clean", "x", "--out", "y", "--workers", "0"])
+    assert "--workers takes a whole number" in capsys.readouterr().err
