@@ -37,18 +37,20 @@ unit: $(STAMP)
 # fresh process; CORPUS=path adds the dev corpus's raw text and HTML pages (only when given on
 # the command line or in the environment); JOBS=floor,lib2,... runs some jobs only.
 given = $(filter command line environment,$(origin $(1)))
+BENCH_ARGS = --docs $(N) $(if $(LARGE),--large) $(if $(JOBS),--only $(JOBS)) \
+	$(if $(call given,CORPUS),--corpus $(CORPUS))
 bench: $(STAMP)
-	$(PY) -m bench.speed --docs $(N) $(if $(LARGE),--large) $(if $(JOBS),--only $(JOBS)) \
-		$(if $(call given,CORPUS),--corpus $(CORPUS))
+	$(PY) -m bench.speed $(strip $(BENCH_ARGS))
 
 # The flow against the library alone, its start-up, a re-run with nothing changed.
 bench-flow: $(STAMP)
 	$(PY) -m bench.speed --docs $(or $(FLOW_N),2000) --only lib2,flow,check,server
 
 # Where the library's time goes (cProfile): KIND=seeds (default), or text/html with CORPUS=.
+PROFILE_ARGS = --docs $(or $(PROFILE_N),300) --kind $(or $(KIND),seeds) \
+	$(if $(call given,CORPUS),--corpus $(CORPUS))
 bench-profile: $(STAMP)
-	$(PY) -m bench.hotspots --docs $(or $(PROFILE_N),300) --kind $(or $(KIND),seeds) \
-		$(if $(call given,CORPUS),--corpus $(CORPUS))
+	$(PY) -m bench.hotspots $(strip $(PROFILE_ARGS))
 
 # Quality against gold bodies; the corpus is read by path, never copied into the project.
 CORPUS ?= ../shared/eval/zyte-dev

@@ -14,7 +14,7 @@ import pytest
 from bench import speed
 from bench.corpus import Sources, build_corpus, find_sources
 from bench.measure import Measured, tree_rss_mb
-from bench.speed_report import WIDTH, Row, table, verdict
+from bench.speed_report import WIDTH, Row, table, target_lines, verdict
 from bench.stages import STAGE_NAMES, issue_stages
 
 PAGE = b"""<html><head><title>A test page</title></head><body><article>
@@ -78,6 +78,22 @@ def test_table_fits_in_100_columns_whatever_the_numbers() -> None:
     lines = table(rows)
     assert all(len(line) <= WIDTH for line in lines)
     assert len(lines) == 2 + len(rows)
+
+
+def test_every_target_line_fits_in_100_columns() -> None:
+    def row(label: str, wall: float, docs: int = 100_000, **info: float) -> Row:
+        return Row(label, Measured(wall, 123456.0, 654321.0, {"trafilatura": 1.0}), docs, 10**9,
+                   info)  # fmt: skip
+
+    labels = ["library, 1 process", "library, 2 procs", "CLI", "flow", "flow start-up",
+              "flow re-run", "server alone", "HTML: library", "HTML: trafilatura"]  # fmt: skip
+    rows = [row(label, 12345.6) for label in labels]
+    rows.append(row("check alone", 99.0, work=98.0))
+    reference = [row(label, 1.0, 1000) for label in labels[:4]]
+    lines = target_lines(rows, reference, 100_000, mixed=True)
+    assert all(len(line) <= WIDTH for line in lines), "\n".join(lines)
+    assert sum(1 for line in lines if line.startswith("- ")) == 5
+    assert not any("not measured" in line for line in lines)
 
 
 def test_tree_rss_counts_this_process() -> None:
