@@ -7,7 +7,8 @@ RAW ?= raw
 OUT ?= clean
 N ?= 1000
 
-.PHONY: run test lint typecheck unit bench bench-flow bench-quality bench-adversarial golden fmt serve
+.PHONY: run test lint typecheck unit bench bench-flow bench-profile bench-quality bench-adversarial \
+	golden fmt serve
 
 # (Re)install when the project's dependencies or pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -32,16 +33,29 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(VENV)/bin/pytest -q
 
+# Speed and memory (issue 6): N inputs (N=10000 to change; LARGE=1 for 100,000), each job in a
+# fresh process; CORPUS=path adds the dev corpus's raw text and HTML pages (only when given on
+# the command line or in the environment); JOBS=floor,lib2,... runs some jobs only.
+given = $(filter command line environment,$(origin $(1)))
+BENCH_ARGS = --docs $(N) $(if $(LARGE),--large) $(if $(JOBS),--only $(JOBS)) \
+	$(if $(call given,CORPUS),--corpus $(CORPUS))
 bench: $(STAMP)
-	$(PY) -m bench.speed --docs $(N)
+	$(PY) -m bench.speed $(strip $(BENCH_ARGS))
+
+# The flow against the library alone, its start-up, a re-run with nothing changed.
+bench-flow: $(STAMP)
+	$(PY) -m bench.speed --docs $(or $(FLOW_N),2000) --only lib2,flow,check,server
+
+# Where the library's time goes (cProfile): KIND=seeds (default), or text/html with CORPUS=.
+PROFILE_ARGS = --docs $(or $(PROFILE_N),300) --kind $(or $(KIND),seeds) \
+	$(if $(call given,CORPUS),--corpus $(CORPUS))
+bench-profile: $(STAMP)
+	$(PY) -m bench.hotspots $(strip $(PROFILE_ARGS))
 
 # Quality against gold bodies; the corpus is read by path, never copied into the project.
 CORPUS ?= ../shared/eval/zyte-dev
 bench-quality: $(STAMP)
 	$(PY) -m bench.quality $(CORPUS)
-
-bench-flow: $(STAMP)
-	$(PY) -m bench.flow --docs $(or $(FLOW_N),2000)
 
 # Every rule's regex and whole hostile documents at sizes N and 10N: time ratios near 10 show
 # linear cost (quadratic would be near 100).

@@ -1,138 +1,237 @@
-"""Speed and memory of the library: ``make bench`` or ``python -m bench.speed``.
+"""Speed and memory, end to end: ``make bench`` or ``python -m bench.speed --docs N``.
 
-Cleans a corpus folder (default: N copies of the seed articles) with ``clean_file`` plus
-``write_outputs``, as the CLI does, and reports the median over repeats of: documents per
-second, MB per second, time by stage, how much of it langdetect took and how many lines it
-saw, and the same run with the language rules switched off. Peak RSS is the process's.
-This is a benchmark, not a test: numbers go in notes and the README, never into assertions.
+Builds a corpus of N inputs (seed copies; with ``--corpus``, the dev corpus's raw text and
+HTML pages too) and runs on it, each in a fresh process, in one run:
+
+- ``floor``: read every input and write its bytes back (temporary file, fsync, rename);
+- ``lib1``, ``lib2``: the library's batch API, in one process and on a pool of two;
+- ``cli``: ``article-clean clean`` (the console script);
+- ``flow``: ``python -m flows.clean_folder`` on an empty folder (twice: a new database,
+  then the fixed start-up), on the corpus, and again with nothing changed;
+- ``check``: the incremental check alone, against the flow's outputs;
+- ``server``: Prefect's embedded server started and stopped, alone;
+- ``html`` (with ``--corpus``): each dev page cleaned by the library and by trafilatura.
+
+It prints one table (wall time, docs/s, MB/s, peak RSS, ms per document by stage), the ratios
+between the rows, and each target of issue 6 met or missed by how much. When N is over
+``--reference`` (1,000), the jobs that clean are run at that size too, for memory.
+This is a benchmark, not a test: numbers go in the README, never into assertions.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
 import shutil
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from pipeline import clean_file, load_rules
-from pipeline.clean import STAGES
-from pipeline.discover import discover
-from pipeline.io import write_outputs
-from pipeline.matchers.language import LanguageJudge
-from pipeline.rules import Rules
+from bench import measure, speed_report
+from bench.corpus import Sources, build_corpus, find_sources
+from bench.speed_report import Row
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def build_corpus(folder: Path, docs: int) -> None:
-    """``docs`` copies of the seeds, under distinct names."""
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    folder.mkdir(parents=True, exist_ok=True)
-    for index in range(docs):
-        seed = seeds[index % len(seeds)]
-        shutil.copyfile(seed, folder / f"{index:06d}_{seed.name}")
+MODES = ("floor", "lib1", "lib2", "cli", "flow", "check", "server", "html")
+LARGE_DOCS = 100_000
+PYTHON = sys.executable
 
 
-@contextmanager
-def count_langdetect() -> Iterator[dict[str, float]]:
-    """Count langdetect calls and their time, by wrapping the one method that makes them."""
-    stats = {"calls": 0.0, "seconds": 0.0}
-    original = LanguageJudge.detect
-
-    def timed(self: LanguageJudge, text: str) -> tuple[str, float]:
-        start = time.perf_counter()
-        try:
-            return original(self, text)
-        finally:
-            stats["calls"] += 1
-            stats["seconds"] += time.perf_counter() - start
-
-    LanguageJudge.detect = timed  # type: ignore[method-assign]
-    try:
-        yield stats
-    finally:
-        LanguageJudge.detect = original  # type: ignore[method-assign]
+def job(name: str, *args: str) -> list[str]:
+    return [PYTHON, "-m", name, *args]
 
 
-def run_once(corpus: Path, out: Path, rules: Rules) -> dict[str, float]:
-    """Clean every input once; return wall seconds, bytes, per-stage and langdetect time."""
-    inputs = discover([corpus]).inputs
-    timings: dict[str, float] = {}
-    size = 0
-    with count_langdetect() as detect:
-        start = time.perf_counter()
-        for item in inputs:
-            size += item.path.stat().st_size
-            article = clean_file(item.path, rules=rules, timings=timings)
-            before = time.perf_counter()
-            write_outputs(article, out, item)
-            timings["write"] = timings.get("write", 0.0) + time.perf_counter() - before
-        wall = time.perf_counter() - start
-    return {
-        "docs": len(inputs),
-        "wall": wall,
-        "bytes": size,
-        **{f"stage:{k}": v for k, v in timings.items()},
-        "langdetect_calls": detect["calls"],
-        "langdetect_seconds": detect["seconds"],
-    }
+def json_tail(output: str) -> dict[str, Any]:
+    """The last line of a job's output that is a JSON object."""
+    for line in reversed(output.splitlines()):
+        if line.startswith("{"):
+            loaded: dict[str, Any] = json.loads(line)
+            return loaded
+    return {}
 
 
-def median_runs(corpus: Path, rules: Rules, repeats: int) -> dict[str, float]:
-    runs = []
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as out:
-            runs.append(run_once(corpus, Path(out), rules))
-    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+class Bench:
+    """One run: a corpus in a temporary folder, every job measured on it."""
+
+    def __init__(self, root: Path, corpus: Path, docs: int, size: int, repeats: int) -> None:
+        self.root, self.corpus, self.docs, self.size = root, corpus, docs, size
+        self.repeats = repeats
+        self.env = measure.bench_env({"PYTHONUNBUFFERED": "1"})
+        self.flow_env = measure.bench_env(
+            {
+                "PREFECT_HOME": str(root / "prefect"),
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # nothing reaches the network
+                "DO_NOT_TRACK": "1",
+            }
+        )
+        self.flow_env.pop("PREFECT_API_URL", None)  # the embedded server, as a user gets it
+
+    def out(self) -> Path:
+        """A new, empty output folder."""
+        return Path(tempfile.mkdtemp(prefix="out-", dir=self.root))
+
+    def measured(self, label: str, command: list[str]) -> Row:
+        """Run ``command`` (of Prefect's, cleaning nothing) ``repeats`` times; the row of the
+        median wall time."""
+        runs = []
+        for _ in range(self.repeats):
+            result = measure.run(command, self.flow_env)
+            runs.append(Row(label, result, 0, 0, json_tail(result.output)))
+        return median_row(runs)
+
+    def library(self, workers: int) -> Row:
+        label = "library, 1 process" if workers == 1 else f"library, {workers} procs"
+        args = [str(self.corpus), "--workers", str(workers)]
+        return self._fresh(label, lambda out: job("bench.run", "library", *args, "--out", out))
+
+    def floor(self) -> Row:
+        return self._fresh("floor (read, write)", lambda out: job("bench.run", "floor",
+                           str(self.corpus), "--out", out))  # fmt: skip
+
+    def cli(self) -> Row:
+        script = str(Path(PYTHON).with_name("article-clean"))
+        return self._fresh("CLI", lambda out: [script, "clean", str(self.corpus), "--out", out,
+                           "-q"])  # fmt: skip
+
+    def _fresh(self, label: str, command: Callable[[str], list[str]]) -> Row:
+        runs = []
+        for _ in range(self.repeats):
+            out = self.out()
+            result = measure.run(command(str(out)), self.env)
+            runs.append(Row(label, result, self.docs, self.size, json_tail(result.output)))
+            shutil.rmtree(out, ignore_errors=True)
+        return median_row(runs)
+
+    @staticmethod
+    def flow_job(raw: Path, out: Path) -> list[str]:
+        return job("flows.clean_folder", "--raw", str(raw), "--out", str(out))
+
+    def flow_alone(self) -> Row:
+        """The flow on the corpus once (for memory at the reference size)."""
+        result = measure.run(self.flow_job(self.corpus, self.out()), self.flow_env)
+        return Row("flow", result, self.docs, self.size, {})
+
+    def flow(self) -> list[Row]:
+        """Start-up on an empty folder (new database, then existing), the corpus, a re-run;
+        then the check alone against the flow's outputs."""
+        empty = self.root / "empty"
+        empty.mkdir(exist_ok=True)
+
+        new_db = measure.run(self.flow_job(empty, self.out()), self.flow_env)
+        rows = [Row("flow, new database", new_db, 0, 0, {})]
+        rows.append(self.measured("flow start-up", self.flow_job(empty, self.out())))
+        runs: list[tuple[Row, Row, Row]] = []
+        for _ in range(self.repeats):
+            out = self.out()
+            first = measure.run(self.flow_job(self.corpus, out), self.flow_env)
+            again = measure.run(self.flow_job(self.corpus, out), self.flow_env)
+            check = measure.run(job("bench.run", "check", str(self.corpus), "--out", str(out)),
+                                self.env)  # fmt: skip
+            runs.append((Row("flow", first, self.docs, self.size, {}),
+                         Row("flow re-run", again, self.docs, self.size, {}),
+                         Row("check alone", check, self.docs, self.size,
+                             json_tail(check.output))))  # fmt: skip
+            shutil.rmtree(out, ignore_errors=True)
+        for index in range(3):
+            rows.append(median_row([run[index] for run in runs]))
+        return rows
+
+    def server(self) -> Row:
+        return self.measured("server alone", job("bench.server"))
+
+    def html(self, sources: Sources, repeats: int) -> list[Row]:
+        """The dev pages, cleaned by the library and extracted by trafilatura, alternately."""
+        pages = [str(p) for p in sources.pages]
+        result = measure.run(job("bench.run", "html", *pages, "--repeats", str(repeats)),
+                             self.env)  # fmt: skip
+        info = json_tail(result.output)
+        docs, size = info["docs"], info["bytes"]
+        ours = measure.Measured(info["library"], result.rss_mb, result.tree_mb, result.stages)
+        theirs = measure.Measured(info["trafilatura"], 0.0, 0.0, {})
+        return [Row("HTML: library", ours, docs, size, info),
+                Row("HTML: trafilatura", theirs, docs, size, info)]  # fmt: skip
 
 
-def report(label: str, result: dict[str, float]) -> None:
-    docs, wall = result["docs"], result["wall"]
-    print(f"\n{label}: {docs:.0f} docs in {wall:.2f} s (median)")
-    print(f"  {docs / wall:8.1f} docs/s   {result['bytes'] / wall / 1e6:6.2f} MB/s")
-    print(f"  {wall / docs * 1e3:8.2f} ms per document, by stage:")
-    stages = [k for k in result if k.startswith("stage:")]
-    for key in stages:
-        share = result[key] / wall
-        print(f"    {key[6:]:14} {result[key] / docs * 1e3:7.3f} ms  {share:6.1%}")
-    calls = result["langdetect_calls"]
-    seconds = result["langdetect_seconds"]
-    print(
-        f"  langdetect: {calls:.0f} calls ({calls / docs:.2f} per doc), "
-        f"{seconds / docs * 1e3:.3f} ms per doc, {seconds / wall:.1%} of the time"
-    )
+def median_row(rows: list[Row]) -> Row:
+    """The row with the median wall time (the lower middle one for an even count)."""
+    ordered = sorted(rows, key=lambda row: row.measured.wall)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def run_modes(bench: Bench, modes: set[str], sources: Sources, html_repeats: int) -> list[Row]:
+    """Every chosen job, in the table's order."""
+    rows: list[Row] = []
+    if "floor" in modes:
+        rows.append(bench.floor())
+    if "lib1" in modes:
+        rows.append(bench.library(1))
+    if "lib2" in modes:
+        rows.append(bench.library(2))
+    if "cli" in modes:
+        rows.append(bench.cli())
+    if "flow" in modes:
+        flow_rows = bench.flow()
+        rows += flow_rows if "check" in modes else flow_rows[:-1]
+    if "server" in modes:
+        rows.append(bench.server())
+    if "html" in modes and sources.pages:
+        rows += bench.html(sources, html_repeats)
+    return rows
+
+
+def reference_rows(bench: Bench, modes: set[str]) -> list[Row]:
+    """The jobs that clean, once each at the reference size: for the memory ratios."""
+    rows = run_modes(bench, modes & {"lib1", "lib2", "cli"}, Sources((), ()), 0)
+    if "flow" in modes:
+        rows.append(bench.flow_alone())
+    return rows
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=1000, help="corpus size N (default 1000)")
+    parser.add_argument("--large", action="store_true", help=f"N = {LARGE_DOCS:,}")
+    parser.add_argument("--corpus", type=Path, help="a dev corpus to add (raw text and HTML)")
+    parser.add_argument("--only", help=f"comma-separated jobs (default all: {','.join(MODES)})")
+    parser.add_argument("--repeats", type=int, help="runs per job, median (default 3 to 1,000 "
+                        "docs, else 1)")  # fmt: skip
+    parser.add_argument("--html-repeats", type=int, default=3, help="rounds over the pages")
+    parser.add_argument("--reference", type=int, default=1000,
+                        help="corpus size to compare memory with (0: none)")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.large:
+        args.docs = LARGE_DOCS
+    args.modes = set(args.only.split(",")) if args.only else set(MODES)
+    unknown = args.modes - set(MODES)
+    if unknown:
+        parser.error(f"unknown job(s) {', '.join(sorted(unknown))}; choose from {MODES}")
+    if args.repeats is None:
+        args.repeats = 3 if args.docs <= 1000 else 1
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, help="a folder of inputs (default: seed copies)")
-    parser.add_argument(
-        "--docs", type=int, default=1000, help="seed copies to build (default 1000)"
-    )
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args(argv)
-    rules = load_rules()
-    print(f"python {sys.version.split()[0]}; stages: {', '.join(n for n, _ in STAGES)}")
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.corpus
-        if corpus is None:
-            corpus = Path(tmp) / "corpus"
-            build_corpus(corpus, args.docs)
-        clean_file(next(corpus.rglob("*.txt")), rules=rules)  # warm-up: langdetect profiles
-        with_language = median_runs(corpus, rules, args.repeats)
-        report("library, language filtering on", with_language)
-        without = median_runs(corpus, rules.with_options(disabled_kinds=["language"]), args.repeats)
-        report("library, language rules off", without)
-    ratio = with_language["wall"] / without["wall"]
-    print(f"\nlanguage filtering costs {ratio:.2f}x the time without it")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {peak_mb:.0f} MB")
+    args = parse_args(argv)
+    sources = find_sources(args.corpus)
+    print(speed_report.machine_line())
+    print(f"corpus: {args.docs:,} inputs from {sources.describe()}; "
+          f"{args.repeats} run(s) per job, median")  # fmt: skip
+    print(f"load average before: {speed_report.load()}")
+    with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
+        root = Path(tmp)
+        built = build_corpus(root / "corpus", args.docs, sources)
+        size = sum(path.stat().st_size for path in built)
+        bench = Bench(root, root / "corpus", args.docs, size, args.repeats)
+        rows = run_modes(bench, args.modes, sources, args.html_repeats)
+        reference: list[Row] = []
+        if 0 < args.reference < args.docs:
+            small = build_corpus(root / "reference", args.reference, sources)
+            small_size = sum(path.stat().st_size for path in small)
+            bench_small = Bench(root, root / "reference", args.reference, small_size, 1)
+            reference = reference_rows(bench_small, args.modes)
+    print(f"load average after: {speed_report.load()}\n")
+    speed_report.print_report(rows, reference, args.docs, bool(sources.pages))
     return 0
 
 

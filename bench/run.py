@@ -1,0 +1,186 @@
+"""The speed benchmark's measured jobs, each run by ``bench.speed`` in a fresh process.
+
+    python -m bench.run library CORPUS --out DIR [--workers K] [--disable-kind KIND]
+    python -m bench.run floor CORPUS --out DIR
+    python -m bench.run check CORPUS --out DIR
+    python -m bench.run html PAGE... [--repeats R]
+
+Each prints one JSON line last: what it did and ``work``, the seconds of the job itself
+(after imports). Only the library is imported here, never Prefect (see ``bench.server``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench import stages
+from bench.corpus import read_page
+from pipeline.batch import RulesSpec, clean_batch
+from pipeline.discover import InputFile, discover
+from pipeline.incremental import is_current
+from pipeline.io import atomic_write
+
+# As the flow sizes its batches (flows/clean_folder.py, not imported: it imports Prefect).
+MAX_BATCH = 500
+BATCHES_PER_WORKER = 4
+
+
+def pairs(items: list[InputFile]) -> list[tuple[str, str]]:
+    return [(str(i.path), i.relative.as_posix()) for i in items]
+
+
+def inputs(corpus: Path, out: Path | None = None) -> tuple[list[InputFile], int]:
+    """The corpus's inputs as the CLI and the flow find them, and their total bytes."""
+    found = discover([corpus], out).inputs
+    return found, sum(i.path.stat().st_size for i in found)
+
+
+def run_library(args: argparse.Namespace) -> dict[str, Any]:
+    """Clean and write every input with the library's batch API (what the flow's workers run):
+    in this process (``--workers 1``) or on a pool of spawned processes, batched as the flow
+    batches. Timed: discovery to the last result."""
+    spec = RulesSpec(disabled_kinds=tuple(args.disable_kind))
+    start = time.perf_counter()
+    items, size = inputs(args.corpus, args.out)
+    if args.workers == 1:
+        results = clean_batch(pairs(items), str(args.out), spec)
+    else:
+        results = _on_pool(items, args.out, spec, args.workers)
+    work = time.perf_counter() - start
+    failed = sum(1 for r in results if r["status"] != "cleaned")
+    return {"docs": len(items), "bytes": size, "failed": failed, "work": work}
+
+
+def _on_pool(
+    items: list[InputFile], out: Path, spec: RulesSpec, workers: int
+) -> list[dict[str, Any]]:
+    size = min(MAX_BATCH, math.ceil(len(items) / (workers * BATCHES_PER_WORKER)))
+    groups = [pairs(items[i : i + size]) for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("spawn")  # as the flow: workers import the library
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(clean_batch, group, str(out), spec) for group in groups]
+        return [result for future in futures for result in future.result()]
+
+
+def run_floor(args: argparse.Namespace) -> dict[str, Any]:
+    """The floor: read every input and write its bytes back unchanged, one file each, the
+    way outputs are written (temporary file, fsync, rename: ``pipeline.io.atomic_write``)."""
+    start = time.perf_counter()
+    items, size = inputs(args.corpus, args.out)
+    read = write = 0.0
+    for item in items:
+        before = time.perf_counter()
+        data = item.path.read_bytes()
+        middle = time.perf_counter()
+        atomic_write(args.out / item.relative.as_posix(), data)
+        read, write = read + middle - before, write + time.perf_counter() - middle
+    work = time.perf_counter() - start
+    return {"docs": len(items), "bytes": size, "work": work, "read": read, "write": write}
+
+
+def run_check(args: argparse.Namespace) -> dict[str, Any]:
+    """The incremental check alone: ``is_current`` for every input against ``--out``."""
+    rules = RulesSpec().load()
+    start = time.perf_counter()
+    items, size = inputs(args.corpus, args.out)
+    current = sum(1 for item in items if is_current(item, args.out, rules))
+    work = time.perf_counter() - start
+    return {"docs": len(items), "bytes": size, "current": current, "work": work}
+
+
+def run_html(args: argparse.Namespace) -> dict[str, Any]:
+    """Each page cleaned by the library (``clean_bytes``, HTML) and extracted by trafilatura
+    alone (``extract(html, include_comments=False, favor_precision=True)``), alternately page
+    by page, ``--repeats`` times after one warm-up round; no files are written."""
+    import trafilatura
+
+    from pipeline import clean_bytes
+
+    pages = [(str(path), read_page(path)) for path in args.pages]
+
+    def library(name: str, data: bytes) -> object:
+        laps: dict[str, float] = {}
+        article = clean_bytes(data, source_id=name, fmt="html", timings=laps)
+        for key, seconds in laps.items():
+            stages.RAW[f"lap:{key}"] = stages.RAW.get(f"lap:{key}", 0.0) + seconds
+        return article
+
+    def baseline(name: str, data: bytes) -> object:
+        return trafilatura.extract(data, include_comments=False, favor_precision=True)
+
+    stages.install()
+    _round(pages, library, baseline)  # warm-up: lazy imports, langdetect's profiles
+    stages.RAW.clear()
+    ours: list[float] = [0.0] * len(pages)
+    theirs: list[float] = [0.0] * len(pages)
+    for _ in range(args.repeats):
+        times = _round(pages, library, baseline)
+        ours = [a + b for a, (b, _) in zip(ours, times, strict=True)]
+        theirs = [a + b for a, (_, b) in zip(theirs, times, strict=True)]
+    stages.RAW["docs"] = float(len(pages) * args.repeats)
+    stages.dump()
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True) if b > 0]
+    return {
+        "docs": len(pages) * args.repeats,
+        "bytes": sum(len(data) for _, data in pages) * args.repeats,
+        "library": sum(ours),
+        "trafilatura": sum(theirs),
+        "median_page_ratio": statistics.median(ratios),
+        "work": sum(ours) + sum(theirs),
+    }
+
+
+Job = Callable[[str, bytes], object]
+
+
+def _round(pages: list[tuple[str, bytes]], first: Job, second: Job) -> list[tuple[float, float]]:
+    """Seconds of ``first`` and ``second`` on each page; which goes first alternates."""
+    times = []
+    for index, (name, data) in enumerate(pages):
+        order = (first, second) if index % 2 == 0 else (second, first)
+        spent: dict[Job, float] = {}
+        for job in order:
+            start = time.perf_counter()
+            job(name, data)
+            spent[job] = time.perf_counter() - start
+        times.append((spent[first], spent[second]))
+    return times
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(required=True)
+    jobs = {"library": run_library, "floor": run_floor, "check": run_check}
+    for name, job in jobs.items():
+        command = sub.add_parser(name)
+        command.add_argument("corpus", type=Path)
+        command.add_argument("--out", type=Path, required=True)
+        command.set_defaults(job=job)
+        if name == "library":
+            command.add_argument("--workers", type=int, default=1)
+            command.add_argument("--disable-kind", action="append", default=[])
+    html = sub.add_parser("html")
+    html.add_argument("pages", nargs="+", type=Path)
+    html.add_argument("--repeats", type=int, default=3)
+    html.set_defaults(job=run_html)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    print(json.dumps(args.job(args)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""The speed benchmark's printout: one table, the ratios between its rows, and issue 6's
+targets, each met or missed by how much. Everything here is formatting: it measures nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.measure import Measured
+from bench.stages import STAGE_NAMES, issue_stages
+
+WIDTH = 100
+LABEL = 19
+# Issue 6's targets (2 cores; seed-sized text documents unless said).
+DOCS_PER_SECOND = 400.0  # text, language filtering on, both cores
+HTML_RATIO = 1.3  # the HTML path against trafilatura's extract alone
+FLOW_RATIO = 1.2  # the flow against the library alone, plus the server's own start
+MEMORY_RATIO = 1.2  # peak RSS at 100,000 files against 1,000
+CHECKED_PER_SECOND = 5000.0  # incremental re-run with nothing changed
+
+
+@dataclass
+class Row:
+    """One job's line: what it did (``docs`` inputs, ``bytes``) and what it cost."""
+
+    label: str
+    measured: Measured
+    docs: int
+    bytes: int
+    info: dict[str, Any] = field(default_factory=dict)  # the job's own JSON line
+
+    @property
+    def wall(self) -> float:
+        return self.measured.wall
+
+    def stage_ms(self) -> dict[str, float]:
+        """Milliseconds per document by stage (summed over processes); empty when unknown."""
+        if not self.docs:
+            return {}
+        if "read" in self.info and "write" in self.info:  # the floor
+            seconds = {"decode": self.info["read"], "write": self.info["write"]}
+        elif self.measured.stages:
+            seconds = issue_stages(self.measured.stages)
+        else:
+            return {}
+        return {name: value / self.docs * 1e3 for name, value in seconds.items()}
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes, as ``uptime`` prints them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def machine_line() -> str:
+    """Cores, memory, CPU model and Python: the machine the numbers were measured on."""
+    model, memory = "unknown CPU", 0.0
+    cpuinfo, meminfo = Path("/proc/cpuinfo"), Path("/proc/meminfo")
+    if cpuinfo.exists():
+        names = [line for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        model = names[0].split(":", 1)[1].strip() if names else model
+    if meminfo.exists():
+        total = meminfo.read_text().split("MemTotal:", 1)[1].split()[0]
+        memory = int(total) / 2**20
+    return (
+        f"machine: {os.cpu_count()} cores, {memory:.0f} GiB, {model}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def _cell(value: float | None, width: int, digits: int = 1) -> str:
+    if value is None:
+        return " " * width
+    if digits and abs(value) >= 10 ** (width - digits - 2):
+        digits = 0 if abs(value) >= 10 ** (width - 2) else digits - 1
+    return f"{value:{width}.{max(digits, 0)}f}"
+
+
+SHORT = {"segment": "seg", "language": "lang"}
+
+
+def _stage_width(name: str) -> int:
+    return 6 if name == "decode" else 5
+
+
+def table(rows: list[Row]) -> list[str]:
+    """The table: one line per row, ``WIDTH`` columns at most."""
+    stage_heads = " ".join(f"{SHORT.get(name, name):>{_stage_width(name)}}" for name in STAGE_NAMES)
+    lines = [
+        f"{'':{LABEL}} {'wall':>6} {'docs':>6} {'MB/s':>5} {'RSS':>5} {'tree':>5}  "
+        "ms per document, by stage",
+        f"{'job':{LABEL}} {'s':>6} {'/s':>6} {'':>5} {'MB':>5} {'MB':>5}  {stage_heads}",
+    ]
+    for row in rows:
+        rate = row.docs / row.wall if row.docs and row.wall else None
+        size = row.bytes / row.wall / 1e6 if row.docs and row.wall else None
+        rss = row.measured.rss_mb or None
+        tree = row.measured.tree_mb or None
+        stages = row.stage_ms()
+        cells = [_cell(stages.get(name) or None, _stage_width(name), 2) for name in STAGE_NAMES]
+        lines.append(
+            f"{row.label[:LABEL]:{LABEL}} {_cell(row.wall, 6)} {_cell(rate, 6)} "
+            f"{_cell(size, 5, 2)} {_cell(rss, 5, 0)} {_cell(tree, 5, 0)}  {' '.join(cells)}"
+        )
+    return lines
+
+
+NOTES = """\
+wall: the process, start to exit (imports, and for the flow its server, included); docs/s and
+MB/s: inputs (bytes on disk) over that wall; RSS: the biggest single process (its VmHWM); tree:
+the job's processes summed (VmRSS); both read from /proc every 0.2 s. By stage: ms of process
+time per input, summed over processes: decode = read + gunzip + decode + SHA-256 (the floor:
+read); html = parse + pre-clean + trafilatura; ftfy = ftfy with the other line repairs and
+hard-wrap joins (one function); language = the document's language + the language line rules;
+rules = the other classify, revise and structure rules; write = body + sidecar, fsynced."""
+
+
+def by_label(rows: list[Row]) -> dict[str, Row]:
+    return {row.label: row for row in rows}
+
+
+def ratio_lines(rows: list[Row]) -> list[str]:
+    """Each job against the floor and against the library, wall over wall."""
+    found = by_label(rows)
+    pairs = [
+        ("library, 1 process", "floor (read, write)"),
+        ("library, 2 procs", "floor (read, write)"),
+        ("library, 1 process", "library, 2 procs"),
+        ("CLI", "library, 1 process"),
+        ("flow", "library, 2 procs"),
+        ("flow re-run", "flow start-up"),
+        ("HTML: library", "HTML: trafilatura"),
+    ]
+    lines = []
+    for top, bottom in pairs:
+        if top in found and bottom in found and found[bottom].wall:
+            lines.append(f"  {top} / {bottom}: {found[top].wall / found[bottom].wall:.2f}x")
+    if "flow" in found and "flow start-up" in found and "library, 2 procs" in found:
+        work = found["flow"].wall - found["flow start-up"].wall
+        lines.append(f"  (flow - flow start-up) / library, 2 procs: "
+                     f"{work / found['library, 2 procs'].wall:.2f}x")  # fmt: skip
+    return lines
+
+
+def verdict(value: float, limit: float, *, at_least: bool) -> str:
+    """``met`` or how far from the limit: a factor short of a minimum, or over a maximum.
+
+    >>> verdict(100, 400, at_least=True), verdict(1.5, 1.3, at_least=False)
+    ('MISSED: 4.00x short', 'MISSED: 1.15x over')
+    """
+    if (value >= limit) if at_least else (value <= limit):
+        return "met"
+    if at_least:
+        return f"MISSED: {limit / value:.2f}x short" if value > 0 else "MISSED"
+    return f"MISSED: {value / limit:.2f}x over"
+
+
+def target_lines(rows: list[Row], reference: list[Row], docs: int, mixed: bool) -> list[str]:
+    """Issue 6's targets: each a heading, then what this run measured, met or missed."""
+    found = by_label(rows)
+    return [
+        *_docs_target(found, mixed),
+        *_html_target(found),
+        *_flow_target(found, docs),
+        *_memory_target(found, by_label(reference), docs),
+        *_check_target(found),
+    ]
+
+
+def _docs_target(found: dict[str, Row], mixed: bool) -> list[str]:
+    head = f"- text path, language filtering on, both cores: >= {DOCS_PER_SECOND:.0f} docs/s"
+    row = found.get("library, 2 procs")
+    if row is None:
+        return [head, "    not measured (job lib2)"]
+    rate = row.docs / row.wall
+    lines = [head, f"    library, 2 procs: {rate:.1f} docs/s: "
+             f"{verdict(rate, DOCS_PER_SECOND, at_least=True)}"]  # fmt: skip
+    if mixed:
+        lines.append("    (this corpus mixes in HTML pages: not the target's workload)")
+    return lines
+
+
+def _html_target(found: dict[str, Row]) -> list[str]:
+    head = f"- HTML path: <= {HTML_RATIO}x the time of trafilatura's extract on the same pages"
+    ours, theirs = found.get("HTML: library"), found.get("HTML: trafilatura")
+    if ours is None or theirs is None:
+        return [head, "    not measured: needs the dev corpus (CORPUS=...)"]
+    ratio = ours.wall / theirs.wall
+    median = ours.info.get("median_page_ratio", float("nan"))
+    raw = ours.measured.stages
+    extraction, html = raw.get("trafilatura", 0.0), raw.get("html", 0.0)
+    return [
+        head,
+        f"    {ratio:.2f}x over {ours.docs} pages (median page {median:.2f}x): "
+        f"{verdict(ratio, HTML_RATIO, at_least=False)}",
+        f"    of the library's time: trafilatura's bare_extraction {extraction / ours.wall:.0%} "
+        f"(its extract alone: {theirs.wall / ours.wall:.0%}),",
+        f"    parse and pre-clean {(html - extraction) / ours.wall:.0%}, "
+        f"the text stages {1 - html / ours.wall:.0%}",
+    ]
+
+
+def _flow_target(found: dict[str, Row], docs: int) -> list[str]:
+    scale = "" if docs == 10_000 else f" (at 10,000; here {docs:,})"
+    head = f"- flow: <= {FLOW_RATIO}x the library alone + the embedded server's start{scale}"
+    flow, library = found.get("flow"), found.get("library, 2 procs")
+    start, server = found.get("flow start-up"), found.get("server alone")
+    if flow is None or library is None or server is None or start is None:
+        return [head, "    not measured (jobs flow, lib2, server)"]
+    allowed = FLOW_RATIO * library.wall + server.wall
+    work = (flow.wall - start.wall) / library.wall
+    return [
+        head,
+        f"    flow {flow.wall:.1f} s against {allowed:.1f} s allowed: "
+        f"{verdict(flow.wall, allowed, at_least=False)}",
+        f"    (allowed: {FLOW_RATIO} x {library.wall:.1f} s, the library on 2 processes, "
+        f"+ {server.wall:.1f} s, the server alone)",
+        f"    flow minus its start-up: {work:.2f}x the library: "
+        f"{verdict(work, FLOW_RATIO, at_least=False)}",
+        f"    start-up (empty folder) {start.wall:.1f} s against the server alone "
+        f"{server.wall:.1f} s: {verdict(start.wall, server.wall, at_least=False)}",
+    ]
+
+
+def _memory_target(found: dict[str, Row], small: dict[str, Row], docs: int) -> list[str]:
+    head = f"- memory: peak RSS at 100,000 files <= {MEMORY_RATIO}x at 1,000 (here {docs:,})"
+    if not small:
+        return [head, "    not measured: needs N over the reference size (--reference)"]
+    lines = [head]
+    for label, reference in small.items():
+        row = found.get(label)
+        if row is None:
+            continue
+        pairs = [
+            ("biggest process", reference.measured.rss_mb, row.measured.rss_mb),
+            ("all processes", reference.measured.tree_mb, row.measured.tree_mb),
+        ]
+        for what, before, after in pairs:
+            ratio = after / max(before, 1e-9)
+            lines.append(f"    {label}, {what}: {before:.0f} -> {after:.0f} MB = {ratio:.2f}x: "
+                         f"{verdict(ratio, MEMORY_RATIO, at_least=False)}")  # fmt: skip
+    return lines
+
+
+def _check_target(found: dict[str, Row]) -> list[str]:
+    head = f"- incremental re-run, nothing changed: >= {CHECKED_PER_SECOND:,.0f} files/s checked"
+    lines = [head]
+    check = found.get("check alone")
+    if check is not None and check.info.get("work"):
+        rate = check.docs / check.info["work"]
+        lines.append(f"    the check alone (is_current, 1 process, after imports): {rate:,.0f} "
+                     f"files/s: {verdict(rate, CHECKED_PER_SECOND, at_least=True)}")  # fmt: skip
+    rerun, start = found.get("flow re-run"), found.get("flow start-up")
+    if rerun is not None and start is not None:
+        extra = rerun.wall - start.wall
+        line = f"    the flow re-run: {rerun.wall:.1f} s, {extra:+.1f} s beside its start-up"
+        if extra > 0:
+            rate = rerun.docs / extra
+            line += f": {rate:,.0f} files/s: {verdict(rate, CHECKED_PER_SECOND, at_least=True)}"
+        else:
+            line += " (within its variation)"
+        lines.append(line)
+    if len(lines) == 1:
+        lines.append("    not measured (jobs check, flow)")
+    return lines
+
+
+def print_report(rows: list[Row], reference: list[Row], docs: int, mixed: bool) -> None:
+    """The table, its notes, the ratios and the targets."""
+    print("\n".join(table(rows)))
+    print(NOTES)
+    print("\nratios, wall over wall (this run):")
+    print("\n".join(ratio_lines(rows)))
+    print("\ntargets (issue 6):")
+    print("\n".join(target_lines(rows, reference, docs, mixed)))

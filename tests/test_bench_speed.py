@@ -1,0 +1,138 @@
+"""The speed benchmark's structure and printout (bench/speed.py and its helpers), on a few
+documents. No timing is asserted: only that the jobs run, the time by stage is collected from
+the processes that clean, and the report has its parts and fits in 100 columns."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import speed
+from bench.corpus import Sources, build_corpus, find_sources
+from bench.measure import Measured, tree_rss_mb
+from bench.speed_report import WIDTH, Row, table, target_lines, verdict
+from bench.stages import STAGE_NAMES, issue_stages
+
+PAGE = b"""<html><head><title>A test page</title></head><body><article>
+<h1>A test page</h1><p>The council met on Tuesday and agreed to repair the old bridge over the
+river before the winter, after residents had asked for it for years.</p>
+<p>Work starts next month and should take about six weeks, the council said.</p>
+</article></body></html>"""
+
+
+@pytest.fixture
+def dev_corpus(tmp_path: Path) -> Path:
+    """A folder laid out like the Zyte dev corpus: one raw text region, one page."""
+    root = tmp_path / "dev"
+    (root / "raw_text_region").mkdir(parents=True)
+    (root / "html").mkdir()
+    (root / "raw_text_region" / "p1.txt").write_text("The council met on Tuesday.\n")
+    (root / "html" / "p1.html.gz").write_bytes(gzip.compress(PAGE))
+    return root
+
+
+def test_corpus_cycles_the_sources_under_distinct_names(tmp_path: Path, dev_corpus: Path) -> None:
+    sources = find_sources(dev_corpus)
+    assert len(sources.texts) == 3  # two seeds and the raw text region
+    assert [p.name for p in sources.pages] == ["p1.html.gz"]
+    made = build_corpus(tmp_path / "corpus", 9, sources)
+    assert len({p.name for p in made}) == 9
+    assert [p.name.split("_", 1)[1] for p in made[4:8]] == [s.name for s in sources.all]
+    assert gzip.decompress(made[3].read_bytes()) == PAGE
+    assert find_sources(None).pages == ()
+
+
+def test_stages_map_to_the_issues_names() -> None:
+    raw = {"read": 1.0, "lap:decode+repair": 5.0, "repair": 3.0, "lap:segment": 0.5,
+           "lap:language": 1.0, "lap:classify": 4.0, "language_lines": 1.0,
+           "lap:revise": 1.0, "lap:structure": 0.5, "write": 2.0}  # fmt: skip
+    stages = issue_stages(raw)
+    assert tuple(stages) == STAGE_NAMES
+    assert stages == {"decode": 3.0, "html": 0.0, "ftfy": 3.0, "segment": 0.5,
+                      "language": 2.0, "rules": 4.5, "write": 2.0}  # fmt: skip
+    # Every second of the laps and the wrapped calls lands in exactly one stage.
+    assert sum(stages.values()) == raw["read"] + raw["write"] + sum(
+        v for k, v in raw.items() if k.startswith("lap:")
+    )
+
+
+def test_verdicts_say_by_how_much() -> None:
+    assert verdict(500, 400, at_least=True) == "met"
+    assert verdict(1.0, 1.3, at_least=False) == "met"
+    assert verdict(100, 400, at_least=True) == "MISSED: 4.00x short"
+    assert verdict(2.6, 1.3, at_least=False) == "MISSED: 2.00x over"
+
+
+def test_table_fits_in_100_columns_whatever_the_numbers() -> None:
+    stages = {"read": 90.0, "lap:decode+repair": 900.0, "lap:classify": 12345.0, "write": 0.01}
+    rows = [
+        Row("a very long label that goes on", Measured(12345.6, 99999, 99999, stages), 10**5,
+            10**10),
+        Row("tiny", Measured(0.01, 1, 1, {"lap:segment": 1e-6}), 1, 1),
+        Row("no documents", Measured(7.0, 200, 600, {}), 0, 0),
+    ]  # fmt: skip
+    lines = table(rows)
+    assert all(len(line) <= WIDTH for line in lines)
+    assert len(lines) == 2 + len(rows)
+
+
+def test_every_target_line_fits_in_100_columns() -> None:
+    def row(label: str, wall: float, docs: int = 100_000, **info: float) -> Row:
+        return Row(label, Measured(wall, 123456.0, 654321.0, {"trafilatura": 1.0}), docs, 10**9,
+                   info)  # fmt: skip
+
+    labels = ["library, 1 process", "library, 2 procs", "CLI", "flow", "flow start-up",
+              "flow re-run", "server alone", "HTML: library", "HTML: trafilatura"]  # fmt: skip
+    rows = [row(label, 12345.6) for label in labels]
+    rows.append(row("check alone", 99.0, work=98.0))
+    reference = [row(label, 1.0, 1000) for label in labels[:4]]
+    lines = target_lines(rows, reference, 100_000, mixed=True)
+    assert all(len(line) <= WIDTH for line in lines), "\n".join(lines)
+    assert sum(1 for line in lines if line.startswith("- ")) == 5
+    assert not any("not measured" in line for line in lines)
+
+
+def test_tree_rss_counts_this_process() -> None:
+    assert tree_rss_mb(os.getpid()) > 1
+    assert tree_rss_mb(2**22 + 12345) == 0  # no such process
+
+
+def test_a_small_run_prints_the_table_ratios_and_targets(
+    dev_corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--docs", "6", "--only", "floor,lib1,lib2,cli,html", "--repeats", "1",
+            "--reference", "3", "--html-repeats", "1", "--corpus", str(dev_corpus)]  # fmt: skip
+    assert speed.main(argv) == 0
+    out = capsys.readouterr().out
+    assert all(len(line) <= WIDTH for line in out.splitlines()), out
+    lines = out.splitlines()
+    body = lines[lines.index(next(x for x in lines if x.startswith("job "))) + 1 :]
+    body = body[: body.index(next(x for x in body if x.startswith("wall: ")))]
+    rows = {line[:19].strip(): line[19:] for line in body}
+    for label in ("floor (read, write)", "library, 1 process", "library, 2 procs", "CLI",
+                  "HTML: library", "HTML: trafilatura"):  # fmt: skip
+        assert label in rows, out
+    # Time by stage reached the benchmark from every process that cleaned (the CLI's and the
+    # pool's workers' too): a number in each text stage's column.
+    numbers = re.compile(r"\d+\.\d+|\d+")
+    for label in ("library, 1 process", "library, 2 procs", "CLI", "HTML: library"):
+        assert len(numbers.findall(rows[label])) >= 5 + 5, (label, rows[label])
+    assert "ratios, wall over wall" in out and "targets (issue 6):" in out
+    assert "HTML path: <= 1.3x" in out and "pages (median page" in out
+    assert "memory: peak RSS" in out and "library, 2 procs, all processes" in out
+    assert "not measured (jobs flow, lib2, server)" in out
+
+
+def test_unknown_jobs_are_a_usage_error() -> None:
+    with pytest.raises(SystemExit):
+        speed.main(["--only", "floor,warp"])
+
+
+def test_sources_without_a_corpus_are_the_seeds() -> None:
+    sources = find_sources(None)
+    assert sources == Sources(sources.texts, ())
+    assert [p.parent.name for p in sources.texts] == ["seeds", "seeds"]
