@@ -111,7 +111,7 @@ def table(rows: list[Row]) -> list[str]:
 NOTES = """\
 wall: the process, start to exit (imports, and for the flow its server, included); docs/s and
 MB/s: inputs (bytes on disk) over that wall; RSS: the biggest single process (its VmHWM); tree:
-the job's processes summed (VmRSS); both read from /proc every 0.2 s. By stage: ms of process
+the job's processes summed (VmRSS); both read from /proc every 0.25 s. By stage: ms of process
 time per input, summed over processes: decode = read + gunzip + decode + SHA-256 (the floor:
 read); html = parse + pre-clean + trafilatura; ftfy = ftfy with the other line repairs and
 hard-wrap joins (one function); language = the document's language + the language line rules;
