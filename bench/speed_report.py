@@ -150,12 +150,15 @@ def verdict(value: float, limit: float, *, at_least: bool) -> str:
 
     >>> verdict(100, 400, at_least=True), verdict(1.5, 1.3, at_least=False)
     ('MISSED: 4.00x short', 'MISSED: 15% over')
+    >>> verdict(12.34, 12.3, at_least=False)
+    'MISSED: 0.3% over'
     """
     if (value >= limit) if at_least else (value <= limit):
         return "met"
     if at_least:
         return f"MISSED: {limit / value:.2f}x short" if value > 0 else "MISSED"
-    return f"MISSED: {value / limit - 1:.0%} over"
+    over = value / limit - 1
+    return f"MISSED: {over:.0%} over" if over >= 0.1 else f"MISSED: {over:.1%} over"
 
 
 def target_lines(rows: list[Row], reference: list[Row], docs: int, mixed: bool) -> list[str]:
