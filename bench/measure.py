@@ -11,7 +11,8 @@ and all its descendants (worker processes, Prefect's server):
 - ``tree_mb``: the sum of ``VmRSS`` over the processes alive at once, sampled (a peak shorter
   than the interval can be missed).
 
-Each sample scans ``/proc`` (a few ms; about 2% of one core at this interval).
+Each sample scans ``/proc`` with plain ``os.read`` calls (about 2 ms with 80 processes on the
+machine: under 1% of one core at this interval).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from bench import stages
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOK = ROOT / "bench" / "hook"
-SAMPLE_SECONDS = 0.2
+SAMPLE_SECONDS = 0.25
 PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
@@ -117,28 +118,36 @@ def tree_rss_mb(root: int) -> float:
     return sum(map(_resident_pages, descendants(root))) * PAGE_MB
 
 
+def _read(path: str) -> str:
+    """A small /proc file's text ('' once the process is gone); pathlib costs 5x more here."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return ""
+    try:
+        return os.read(fd, 1 << 16).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+
+
 def high_water_mb(pid: int) -> float:
     """A process's peak resident set so far (``VmHWM``), in MB; 0 when it is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
+    for line in _read(f"/proc/{pid}/status").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return 0.0
 
 
 def _parent(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+    stat = _read(f"/proc/{pid}/stat")
+    if not stat:
         return None
     # The name (field 2) is in parentheses and may hold spaces; the parent id is 2 after it.
     return int(stat[stat.rindex(")") + 2 :].split()[1])
 
 
 def _resident_pages(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return 0
+    fields = _read(f"/proc/{pid}/statm").split()
+    return int(fields[1]) if len(fields) > 1 else 0

@@ -64,7 +64,7 @@ def test_verdicts_say_by_how_much() -> None:
     assert verdict(500, 400, at_least=True) == "met"
     assert verdict(1.0, 1.3, at_least=False) == "met"
     assert verdict(100, 400, at_least=True) == "MISSED: 4.00x short"
-    assert verdict(2.6, 1.3, at_least=False) == "MISSED: 2.00x over"
+    assert verdict(2.6, 1.3, at_least=False) == "MISSED: 100% over"
 
 
 def test_table_fits_in_100_columns_whatever_the_numbers() -> None:
