@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pipeline.prefilter import foldable
+
 WORD = re.compile(r"\w+")
 
 
@@ -57,13 +59,17 @@ class Segment:
     paragraph: int
     words: int = field(init=False, compare=False, repr=False)
     tokens: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    folded: str | None = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Whitespace-separated tokens, counted once: every length-bounded rule asks.
         object.__setattr__(self, "words", len(self.text.split()))
         # Its lower-case words (``\w+``), once: phrase rules skip lines that lack their first
         # words, and the language tests count function words among them.
-        object.__setattr__(self, "tokens", tuple(WORD.findall(self.text.lower())))
+        lower = self.text.lower()
+        object.__setattr__(self, "tokens", tuple(WORD.findall(lower)))
+        # Pattern rules first look for the substrings they need (``pipeline.prefilter``).
+        object.__setattr__(self, "folded", lower if foldable(self.text) else None)
 
 
 @dataclass(frozen=True, slots=True)

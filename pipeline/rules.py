@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pipeline.article import Kind, Stage
 from pipeline.errors import RulesError
+from pipeline.prefilter import required_substrings
 
 DEFAULT_RULES = "rules.toml"
 E = TypeVar("E", bound=StrEnum)
@@ -53,6 +54,10 @@ class Rule:
     examples_no_match: tuple[str, ...] = ()
     # A phrase rule can only match a line holding the first word of one of its phrases.
     keywords: frozenset[str] | None = None
+    # Substrings a match cannot do without (``pipeline.prefilter``), compared lower-cased
+    # when the pattern ignores case (``fold``).
+    needs: tuple[str, ...] | None = None
+    fold: bool = False
 
     def param(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
@@ -207,6 +212,7 @@ def _parse_rule(raw: Any, source: str) -> Rule:
     if not isinstance(confidence, int | float) or not 0 < confidence <= 1:
         msg = f"{where}: 'confidence' must be a number in (0, 1]"
         raise RulesError(msg)
+    pattern = _compile(raw, where)
     return Rule(
         id=rule_id,
         kind=_parse_kind(raw.get("kind"), where),
@@ -214,11 +220,13 @@ def _parse_rule(raw: Any, source: str) -> Rule:
         stage=_parse_stage(raw.get("stage", "classify"), where),
         description=_str(raw, "description", where),
         confidence=float(confidence),
-        pattern=_compile(raw, where),
+        pattern=pattern,
         params=_params(raw, where),
         examples_match=tuple(_strings(examples, "match", where)),
         examples_no_match=tuple(_strings(examples, "no_match", where)),
         keywords=phrase_keywords(_strings(raw, "phrases", where)) if "phrases" in raw else None,
+        needs=required_substrings(pattern) if pattern is not None else None,
+        fold=pattern is not None and bool(pattern.flags & re.IGNORECASE),
     )
 
 

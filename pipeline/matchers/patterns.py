@@ -25,6 +25,10 @@ def search_pattern(segment: Segment, rule: Rule, ctx: Context) -> float | None:
     """``match_pattern`` without the word bounds, for callers that checked them already."""
     if rule.keywords is not None and rule.keywords.isdisjoint(segment.tokens):
         return None  # a phrase rule, and none of its phrases' first words is in the line
+    if rule.needs is not None:
+        text = segment.folded if rule.fold else segment.text
+        if text is not None and not any(map(text.__contains__, rule.needs)):
+            return None  # the line lacks every substring a match needs
     if rule.pattern is not None and rule.pattern.search(segment.text):
         return rule.confidence
     return None
