@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import Article, clean_bytes, clean_file, load_rules
 from pipeline.matchers import language
@@ -126,3 +130,10 @@ def test_an_english_headline_with_one_function_word_is_not_sent_to_langdetect(
     article = clean_bytes(f"{body}{line}\n\n{body}".encode(), source_id="en.txt")
     assert line in article.clean_text()
     assert line not in calls
+
+
+@given(st.text())
+def test_letters_are_counted_as_the_unicode_letter_class_counts_them(text: str) -> None:
+    letters = re.findall(r"[^\W\d_]", text)
+    assert language.count_letters(text) == len(letters)
+    assert language.count_ascii_letters(text) == sum(1 for c in letters if c.isascii())
