@@ -11,11 +11,11 @@ behind are recognised and swept.
 
 from __future__ import annotations
 
+import base64
 import errno
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,14 +26,13 @@ from pipeline.discover import InputFile
 from pipeline.errors import DISK_FULL_ERRNOS, OutputError
 from pipeline.read import path_text
 
-# mkstemp makes 0600 files; outputs get what open() would give them. Read once, at import,
-# because reading the umask means setting it, which is not safe once threads run.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-OUTPUT_MODE = 0o666 & ~_UMASK
-# Temporary output files are ".<name>.<8 random characters>.tmp" (tempfile.mkstemp's
-# alphabet); names are cut so the whole fits the usual 255-byte limit on a file name.
+# The mode new files are created with; the umask then applies, as for any file open() makes.
+OUTPUT_MODE = 0o666
+# Temporary output files are ".<name>.<8 random characters>.tmp" (base 32 here; sweeping
+# also knows tempfile.mkstemp's alphabet, which earlier versions used); names are cut so the
+# whole fits the usual 255-byte limit on a file name.
 NAME_MAX_BYTES = 255
+TEMP_ATTEMPTS = 100
 TEMP_TAIL = re.compile(r"[a-z0-9_]{8}\.tmp")
 TEMP_TAIL_CHARS = 12
 TEMP_EXTRA_BYTES = 2 + TEMP_TAIL_CHARS  # two dots around the name, then the tail
@@ -97,6 +96,7 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
             too_long = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
             raise output_error(path, too_long)
     staged: list[Path] = []
+    renamed = 0
     try:
         for path, data in files:
             staged.append(_stage(path, data))
@@ -105,19 +105,27 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
                 tmp.replace(path)
             except OSError as exc:
                 raise output_error(path, exc) from exc
+            renamed += 1
     finally:
-        for tmp in staged:
-            tmp.unlink(missing_ok=True)  # only those not renamed still exist
+        for tmp in staged[renamed:]:
+            tmp.unlink(missing_ok=True)
 
 
 def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, flushed to disk."""
+    """``data`` in a new temporary file beside ``path``, flushed to disk.
+
+    Plain file-descriptor calls: a buffered file object adds nothing to one write, and this
+    runs twice for every article.
+    """
     fd, tmp = _temporary(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise output_error(path, exc) from exc
@@ -128,19 +136,34 @@ def _stage(path: Path, data: bytes) -> Path:
 
 
 def _temporary(path: Path) -> tuple[int, Path]:
-    """A new, empty temporary file beside ``path`` (with the usual permissions)."""
+    """A new, empty temporary file beside ``path``, with the permissions open() gives.
+
+    Its name is ``temp_prefix(name)``, 8 random characters from ``[a-z2-7]`` and ``.tmp``, as
+    :func:`sweep_temporaries` expects. ``O_EXCL`` never opens an existing file (a clash, or a
+    link planted there): another name is drawn. The folder is made only when it is missing.
+    """
+    prefix = str(path.parent / temp_prefix(path.name))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    for _attempt in range(TEMP_ATTEMPTS):
+        tmp = prefix + base64.b32encode(os.urandom(5)).decode("ascii").lower() + ".tmp"
+        try:
+            return os.open(tmp, flags, OUTPUT_MODE), Path(tmp)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            _make_folder(path)
+        except OSError as exc:
+            raise output_error(path, exc) from exc
+    clash = OSError(errno.EEXIST, "no free temporary file name")
+    raise output_error(path, clash)
+
+
+def _make_folder(path: Path) -> None:
+    """Create the folder ``path`` goes in, and any missing above it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=".tmp")
     except OSError as exc:
         raise output_error(path, exc) from exc
-    try:
-        os.fchmod(fd, OUTPUT_MODE)
-    except OSError as exc:
-        os.close(fd)
-        Path(tmp).unlink(missing_ok=True)
-        raise output_error(path, exc) from exc
-    return fd, Path(tmp)
 
 
 @contextmanager
