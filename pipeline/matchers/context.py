@@ -6,6 +6,7 @@ is. Each matcher yields ``(segment id, confidence)`` for kept segments only.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"
 NON_WORD = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=1024)
 def fold(text: str) -> str:
-    """Compare captions ignoring case, quote style and punctuation.
+    """Compare captions ignoring case, quote style and punctuation (cached: every revise
+    round folds the same lines near each caption again).
 
     >>> fold("Ukraine's delegation") == fold("UKRAINE’S  delegation!")
     True
