@@ -43,6 +43,19 @@ def _factory(seed: int) -> DetectorFactory:
     return factory
 
 
+@functools.lru_cache(maxsize=2048)
+def _detect(text: str, seed: int) -> tuple[str, float]:
+    """langdetect's answer, cached: each detector is seeded afresh, so the same text always
+    gets the same answer, and articles of one site repeat their boilerplate lines."""
+    detector = _factory(seed).create()
+    detector.append(text)
+    try:
+        best = detector.get_probabilities()[0]
+    except (LangDetectException, IndexError):
+        return UNDETERMINED, 0.0
+    return str(best.lang), float(best.prob)
+
+
 @functools.lru_cache(maxsize=4096)
 def script_of(char: str) -> str:
     """The Unicode script of a letter, from its character name.
@@ -167,13 +180,7 @@ class LanguageJudge:
     def detect(self, text: str) -> tuple[str, float]:
         """langdetect's top language and probability (seeded: deterministic)."""
         check_time()  # the one costly call (milliseconds), made once per doubtful line
-        detector = _factory(self.settings.seed).create()
-        detector.append(text)
-        try:
-            best = detector.get_probabilities()[0]
-        except (LangDetectException, IndexError):
-            return UNDETERMINED, 0.0
-        return str(best.lang), float(best.prob)
+        return _detect(text, self.settings.seed)
 
     def document_language(self, text: str) -> str:
         """The language most of the document is in; ``und`` when there is too little text."""
