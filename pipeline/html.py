@@ -26,8 +26,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import lxml.html
+from htmldate import find_date
 from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.metadata import (
+    META_URL,
+    Document,
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
@@ -40,6 +51,7 @@ from pipeline.rules import ElementRule, HtmlSettings
 # Python would print them on stderr. The outcome is in the article's flags instead.
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
+LOGGER = logging.getLogger(__name__)
 
 # ``<meta charset="...">`` or ``content="text/html; charset=..."`` near the top of the page.
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
@@ -115,17 +127,17 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     removals = preclean(tree, settings)
     language = _page_language(tree)
     try:
+        metadata = _page_metadata(tree)
         document = bare_extraction(
             tree,
+            url=metadata.url,  # what bare_extraction would pass on from its own metadata
             include_comments=False,
             favor_precision=settings.extraction == "precision",
             favor_recall=settings.extraction == "recall",
-            with_metadata=True,
-            date_extraction_params={
-                "original_date": True,
-                "extensive_search": True,
-                "max_date": MAX_DATE,
-            },
+            # Not "python": that format also renders the whole body as text (document.text),
+            # which is not used; the body is rendered block by block below. Only the
+            # rendering depends on the format, not what is extracted.
+            output_format="txt",
         )
     except RecursionError as exc:
         msg = f"{source_id}: the page is nested too deeply to extract; it is not a normal page"
@@ -136,7 +148,8 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
         found_article=bool(text),
         language=language,
         removals=tuple(removals),
-        **_metadata(document),
+        # No metadata when trafilatura discards the page, as when it found the metadata.
+        **_metadata(metadata if document is not None else None),
     )
     return Extraction(text, encoding, page)
 
@@ -385,6 +398,44 @@ def _page_language(tree: etree._Element) -> str | None:
                 declared = meta.get("content")
                 break
     return (declared.strip().lower() or None) if declared else None
+
+
+def _page_metadata(tree: lxml.html.HtmlElement) -> Document:
+    """The page's title, author, URL, date and site name, found as trafilatura's
+    ``extract_metadata`` (2.3) finds them, less what it also looks for and we never use:
+    categories, tags and licence, half of its time. The tree is not changed.
+
+    ``tests/unit/test_html_metadata.py`` holds this to ``extract_metadata`` on varied pages.
+    """
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None  # trafilatura's rule: a one-word author is a user name
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # trafilatura's own guard, kept: its JSON-LD reader has had bugs
+        LOGGER.warning("error in JSON metadata extraction")
+    metadata.title = metadata.title or extract_title(tree)
+    metadata.author = metadata.author or extract_author(tree)
+    metadata.url = metadata.url or extract_url(tree)
+    # The date the page was first published, looked for in the text too if the markup has none.
+    metadata.date = find_date(
+        tree, url=metadata.url, original_date=True, extensive_search=True, max_date=MAX_DATE
+    )
+    metadata.sitename = _site_name(metadata.sitename or extract_sitename(tree), metadata.url)
+    metadata.clean_and_trim()
+    return metadata
+
+
+def _site_name(found: str | None, url: str | None) -> str | None:
+    """trafilatura's site name: without a Twitter "@", capitalised unless a domain, else
+    the URL's host."""
+    if found:
+        found = found.lstrip("@")
+        if found and "." not in found and not found[0].isupper():
+            found = found.title()
+        return found
+    match = META_URL.match(url) if url else None
+    return match[1] if match else None
 
 
 def _metadata(document: object) -> dict[str, str | None]:
