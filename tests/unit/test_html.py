@@ -12,8 +12,9 @@ import lxml.html
 import pytest
 
 from pipeline import clean_bytes, clean_file, load_rules
-from pipeline.html import decode_html, element_tokens, preclean
+from pipeline.html import decode_html
 from pipeline.io import sidecar_bytes
+from pipeline.preclean import element_tokens, preclean
 from pipeline.rules import ElementRule
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "page.html"

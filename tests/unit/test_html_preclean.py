@@ -1,7 +1,7 @@
 """The pre-clean's fast search against a plain walk of every element: same removals, same tree.
 
 ``reference_preclean`` is the pre-clean written the obvious way (judge every element top down,
-skip what was removed); ``pipeline.html.preclean`` must agree with it on any page.
+skip what was removed); ``pipeline.preclean.preclean`` must agree with it on any page.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lxml import etree
 from pipeline import clean_bytes, load_rules
 from pipeline.article import Kind
 from pipeline.errors import DecodeError
-from pipeline.html import INVISIBLE_TAGS, SPACES, match_element, preclean
+from pipeline.preclean import INVISIBLE_TAGS, SPACES, match_element, preclean
 from pipeline.rules import ElementRule, HtmlSettings
 
 RULES = load_rules()
