@@ -126,7 +126,7 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
             if kind == _FILE and is_input_name(relative.rpartition("/")[2]):
                 found.append((path, relative))
                 # A walk enters no links: the real path is the root's real path and the rest.
-                _note_inside(real_inside_out, path, _join(str(real_root), relative), out)
+                _note_inside(real_inside_out, path, join_text(str(real_root), relative), out)
             else:
                 skipped.append(Path(path))
     unique = _unique_outputs(_name_outputs(found), conflicts)
@@ -186,7 +186,7 @@ def _walk(
         for entry in entries:
             relative = prefix + entry.name
             path = lead + relative
-            hidden = passed or entry.name.startswith(".") or _join(real, relative) == out
+            hidden = passed or entry.name.startswith(".") or join_text(real, relative) == out
             if not _is_dir(entry):
                 link = entry.is_symlink()
                 files.append((path, relative, _PASSED if hidden or link else _FILE))
@@ -234,7 +234,7 @@ def _outputs_clear_of_inputs(
     guarded = [str(r.resolve()) for r in roots if not _strictly_inside(out, r.resolve())]
     clear: list[InputFile] = []
     for item in items:
-        base = _join(str(out), item.output)
+        base = join_text(str(out), item.output)
         inside = next((root for root in guarded if _inside_text(base, root)), None)
         if inside is not None:
             reason = (
@@ -250,10 +250,10 @@ def _outputs_clear_of_inputs(
     return clear
 
 
-def _join(folder: str, relative: str) -> str:
+def join_text(folder: str, relative: str) -> str:
     """``str(Path(folder) / relative)`` for a normalised relative path, as text.
 
-    >>> _join("/", "a/b"), _join("/out", "a")
+    >>> join_text("/", "a/b"), join_text("/out", "a")
     ('/a/b', '/out/a')
     """
     return folder + relative if folder.endswith("/") else f"{folder}/{relative}"
