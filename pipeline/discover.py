@@ -8,8 +8,8 @@ overwrite an input or land inside an input folder; whatever is left out is repor
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -107,7 +107,8 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     not walked (its outputs are not inputs); that is reported among ``skipped``. No input is
     given outputs that would overwrite an input or land inside an input folder.
     """
-    found: list[tuple[str, str]] = []
+    found: list[InputFile] = []  # ``output`` holds the path relative to the root, for now
+    cuts = array("I")  # where in each input's path its relative path starts
     skipped: list[Path] = []
     conflicts: list[tuple[Path, str]] = []
     out = out_dir.resolve() if out_dir is not None else None
@@ -115,21 +116,21 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     roots = [root for root in inputs if root.is_dir() and not root.is_symlink()]
     for root in inputs:
         if root not in roots:
-            found.append((str(root), root.name))
+            found.append(InputFile(root, root.name))
+            cuts.append(len(str(root)) - len(root.name))
             _note_inside(real_inside_out, str(root), str(root.resolve()), out)
             continue
         real_root = root.resolve()
         nested_out = out if out is not None and _strictly_inside(out, real_root) else None
-        walked, unreadable = _walk(root, real_root, nested_out)
-        conflicts += unreadable
-        for path, relative, kind in walked:
+        for path, relative, kind in _walk(root, real_root, nested_out, conflicts):
             if kind == _FILE and is_input_name(relative.rpartition("/")[2]):
-                found.append((path, relative))
+                found.append(InputFile(path, relative))
+                cuts.append(len(path) - len(relative))
                 # A walk enters no links: the real path is the root's real path and the rest.
                 _note_inside(real_inside_out, path, join_text(str(real_root), relative), out)
             else:
                 skipped.append(Path(path))
-    unique = _unique_outputs(_name_outputs(found), conflicts)
+    unique = _unique_outputs(_name_outputs(found, cuts), conflicts)
     if out is not None:
         originals = {real_inside_out[i.source] for i in unique if i.source in real_inside_out}
         unique = _outputs_clear_of_inputs(unique, out, roots, originals, conflicts)
@@ -153,48 +154,54 @@ def output_is_input(inputs: Iterable[Path], out_dir: Path) -> Path | None:
 # What a walk found: an input candidate, or a file passed over (hidden, a symbolic link, or
 # inside the output folder).
 _FILE, _PASSED = 0, 1
+# What a folder entry is, as os.walk sees it (not following links into folders).
+_ENTRY_FILE, _ENTRY_LINK, _ENTRY_FOLDER, _ENTRY_LINKED_FOLDER = 0, 1, 2, 3
 
 
 def _walk(
-    root: Path, real_root: Path, nested_out: Path | None
-) -> tuple[list[tuple[str, str, int]], list[tuple[Path, str]]]:
+    root: Path, real_root: Path, nested_out: Path | None, errors: list[tuple[Path, str]]
+) -> Iterator[tuple[str, str, int]]:
     """Every non-folder under ``root`` as ``(path, path relative to root, kind)``, in sorted
-    order, without entering linked folders; and the folders that could not be read, with why.
+    order, without entering linked folders; the folders that cannot be read go to ``errors``,
+    with why.
 
-    What ``os.walk`` (not following links) would list, as strings: one ``scandir`` per folder
-    and no path objects, because a folder may hold 100,000 files. Visiting each folder's
-    entries sorted by name, folders in place, gives the order of sorting the paths.
-    ``nested_out`` is the real path of an output folder inside ``root``: what lies in it is
-    passed over. A walk enters no links, so an entry's real path is ``real_root`` and the
-    relative path: nothing is resolved.
+    What ``os.walk`` (not following links) would list, as strings, one at a time: a folder
+    may hold 100,000 files, so neither path objects nor a folder's ``DirEntry`` objects are
+    kept, only names. Visiting each folder's entries sorted by name, folders in place, gives
+    the order of sorting the paths. ``nested_out`` is the real path of an output folder inside
+    ``root``: what lies in it is passed over. A walk enters no links, so an entry's real path
+    is ``real_root`` and the relative path: nothing is resolved.
     """
-    files: list[tuple[str, str, int]] = []
-    errors: list[tuple[Path, str]] = []
     base = str(root)
     # Paths spelt as ``Path(root, relative)`` would spell them ("x", not "./x").
     lead = "" if base == "." else base if base.endswith("/") else base + "/"
     real, out = str(real_root), None if nested_out is None else str(nested_out)
 
-    def visit(folder: str, prefix: str, passed: bool) -> None:
+    def visit(folder: str, prefix: str, passed: bool) -> Iterator[tuple[str, str, int]]:
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = sorted((entry.name, _entry_kind(entry)) for entry in listing)
         except OSError as exc:
             reason = f"cannot read this folder: {exc.strerror}; its files were not cleaned"
             errors.append((Path(exc.filename or folder), reason))
             return
-        for entry in entries:
-            relative = prefix + entry.name
+        for name, kind in entries:
+            relative = prefix + name
             path = lead + relative
-            hidden = passed or entry.name.startswith(".") or join_text(real, relative) == out
-            if not _is_dir(entry):
-                link = entry.is_symlink()
-                files.append((path, relative, _PASSED if hidden or link else _FILE))
-            elif not entry.is_symlink():
-                visit(path, relative + "/", hidden)
+            hidden = passed or name.startswith(".") or join_text(real, relative) == out
+            if kind == _ENTRY_FOLDER:
+                yield from visit(path, relative + "/", hidden)
+            elif kind != _ENTRY_LINKED_FOLDER:
+                yield path, relative, _PASSED if hidden or kind == _ENTRY_LINK else _FILE
 
-    visit(base, "", False)
-    return files, errors
+    return visit(base, "", False)
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> int:
+    folder = _is_dir(entry)
+    if entry.is_symlink():
+        return _ENTRY_LINKED_FOLDER if folder else _ENTRY_LINK
+    return _ENTRY_FOLDER if folder else _ENTRY_FILE
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -272,25 +279,42 @@ def _strictly_inside(path: Path, root: Path) -> bool:
     return path != root and path.is_relative_to(root)
 
 
-def _name_outputs(found: list[tuple[str, str]]) -> list[InputFile]:
+def _name_outputs(found: list[InputFile], cuts: array[int]) -> list[InputFile]:
     """Drop input suffixes from output names, unless two inputs would then share a name.
 
-    Inputs whose names collide keep their full names ("a.txt" and "a.html" become "a.txt"
-    and "a.html"), repeated until no two share one: a stem can equal another input's full
-    name ("a.txt.txt" strips to "a.txt"). Full names are unique within one input root, so
-    this ends; inputs from different roots can still collide, and ``discover`` reports those.
+    ``found`` holds each input's path relative to its root as its output name, which
+    ``cuts`` locates in its path. Inputs whose names collide keep their full names ("a.txt"
+    and "a.html" become "a.txt" and "a.html"), repeated until no two share one: a stem can
+    equal another input's full name ("a.txt.txt" strips to "a.txt"). Full names are unique
+    within one input root, so this ends; inputs from different roots can still collide, and
+    ``discover`` reports those. Names are changed in place: no second list of names.
     """
-    names = [_stem(relative) for _, relative in found]
+    for item in found:
+        item.output = _stem(item.output)
     while True:
-        counts = Counter(names)
+        shared = _shared(item.output for item in found)
         clashing = [
-            i for i, (_, rel) in enumerate(found) if counts[names[i]] > 1 and names[i] != rel
+            i
+            for i, item in enumerate(found)
+            if item.output in shared and item.output != item.source[cuts[i] :]
         ]
-        del counts
         if not clashing:
-            return [InputFile(path, name) for (path, _), name in zip(found, names, strict=True)]
+            return found
         for i in clashing:
-            names[i] = found[i][1]
+            found[i].output = found[i].source[cuts[i] :]
+
+
+def _shared(names: Iterable[str]) -> set[str]:
+    """The names that occur more than once.
+
+    >>> sorted(_shared(["a", "b", "a", "c", "b"]))
+    ['a', 'b']
+    """
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for name in names:
+        (shared if name in seen else seen).add(name)
+    return shared
 
 
 def _stem(relative: str) -> str:
