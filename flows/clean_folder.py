@@ -10,8 +10,12 @@ the cleaning while one Prefect server records the run. On a Dask cluster (``--da
 task cleans its batch where Dask puts it.
 
 A file that fails is reported and never stops the others; the run ends Failed only when a file
-failed. Outputs: per-article files as the library writes them, ``articles.jsonl``, a run
-report in ``_runs/<flow run id>.json``, and markdown and table artifacts with the same summary.
+failed. Outputs: per-article files as the library writes them, ``articles.jsonl`` (left as it
+is when none of its articles changed), a run report in ``_runs/<flow run id>.json``, markdown
+and table artifacts with the same summary, and the folder's state (``pipeline.state``), which
+lets the next run skip reading what has not changed. At most two batches per worker are
+submitted at a time and their results are folded into a summary as they complete, so memory
+does not grow with the number of inputs.
 The run holds the output folder's lock (``pipeline.lock``) from planning to the report, so a
 CLI run or another flow on the same folder waits; under it, the temporary files of a run that
 was killed are swept first. Worker processes exit when the run's process dies.

@@ -17,6 +17,7 @@ are not those, untouched, of the last build, or the corpus file itself changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -32,7 +33,7 @@ import ftfy
 from pipeline import __version__
 from pipeline.corpus import CORPUS_NAME, write_corpus
 from pipeline.discover import InputFile, join_text
-from pipeline.errors import InputError
+from pipeline.errors import InputError, OutputError
 from pipeline.io import TEMP_TAIL, TEMP_TAIL_CHARS, output_paths, read_sidecar, sweep_temporaries
 from pipeline.read import open_regular
 from pipeline.rules import Rules
@@ -197,7 +198,10 @@ def finish_corpus(plan: Plan, articles: Iterable[InputFile]) -> int:
     verified = array("Q", sorted(plan.verified))
     new = OutputState(plan.state.pipeline, verified, corpus)
     if new != plan.state:
-        save_state(plan.out_dir, new)
+        with contextlib.suppress(OutputError):
+            # Only a cache: the state left in place still holds true facts (its corpus
+            # entry no longer matches the corpus file), so the next run is merely slower.
+            save_state(plan.out_dir, new)
     return records
 
 

@@ -146,3 +146,13 @@ def test_input_file_is_two_strings_with_paths_on_demand() -> None:
     assert str(item.relative) == "sub/a"
     assert item == InputFile("raw/sub/a.txt", "sub/a")
     assert len({item, InputFile("raw/sub/a.txt", "sub/a")}) == 1
+
+
+def test_a_state_that_cannot_be_written_does_not_fail_the_run(
+    folders: tuple[Path, Path], rules: Rules
+) -> None:
+    raw, out = folders
+    (out / STATE_NAME).mkdir(parents=True)  # a folder where the file goes: writing it fails
+    run(raw, out, rules)
+    assert corpus_ids(out) == [s.stem for s in SEED_FILES]
+    assert len(run(raw, out, rules).current) == 2
