@@ -35,7 +35,8 @@ def no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make reading a sidecar or hashing an input fail the test."""
 
     def refuse(*args: object) -> None:
-        raise AssertionError("read a file the state vouched for")
+        msg = "read a file the state vouched for"
+        raise AssertionError(msg)
 
     monkeypatch.setattr(pipeline.incremental, "read_sidecar", refuse)
     monkeypatch.setattr(pipeline.incremental, "file_sha256", refuse)
