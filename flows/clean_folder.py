@@ -52,7 +52,7 @@ from pipeline.batch import (
     FileResult,
     RulesSpec,
     RunSummary,
-    clean_batch,
+    clean_batch_summary,
     exit_with_parent,
 )
 from pipeline.cli import add_limit_options
@@ -110,12 +110,14 @@ def clean_batch_task(
     limits: dict[str, Any],
     workers: int,
     inline: bool,
-) -> list[dict[str, Any]]:
-    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask)."""
+) -> dict[str, Any]:
+    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask); return
+    the batch's summary (``RunSummary.to_json``), which stays small whatever the batch size."""
     rules_spec = RulesSpec(**spec)
     if inline:
-        return clean_batch(items, out_dir, rules_spec, limits)
-    return worker_pool(workers).submit(clean_batch, items, out_dir, rules_spec, limits).result()
+        return clean_batch_summary(items, out_dir, rules_spec, limits)
+    pool = worker_pool(workers)
+    return pool.submit(clean_batch_summary, items, out_dir, rules_spec, limits).result()
 
 
 def plan(raw_dir: Path, out_dir: Path, spec: RulesSpec) -> tuple[Plan, list[dict[str, str]]]:
@@ -245,7 +247,7 @@ def run_batches(groups: Iterator[list[InputFile]], total: int, job: Job) -> RunS
     files. Memory does not grow with the number of batches."""
     # Plain data: it travels to workers and the UI.
     spec, limits = dataclasses.asdict(job.spec), dataclasses.asdict(job.limits)
-    running: dict[PrefectFuture[list[dict[str, Any]]], list[InputFile]] = {}
+    running: dict[PrefectFuture[dict[str, Any]], list[InputFile]] = {}
 
     def submit(group: list[InputFile]) -> None:
         items = [(i.source, i.output) for i in group]
@@ -266,7 +268,7 @@ def run_batches(groups: Iterator[list[InputFile]], total: int, job: Job) -> RunS
             error = f"batch failed: {outcome!r}"
             summary.add_all(FileResult.failed(i, error) for i in finished)
         else:
-            summary.add_all(FileResult.from_json(result) for result in outcome)
+            summary.merge(RunSummary.from_json(outcome))
         done += len(finished)
         progress(done, total)
     return summary

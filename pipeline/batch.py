@@ -123,6 +123,44 @@ class RunSummary:
     def results(self) -> int:
         return self.cleaned + len(self.failures)
 
+    def merge(self, other: RunSummary) -> RunSummary:
+        """Fold in another summary (a batch's), as if its results had been added here."""
+        self.cleaned += other.cleaned
+        self.removed_by_kind.update(other.removed_by_kind)
+        self.flags.update(other.flags)
+        self.chars_in += other.chars_in
+        self.chars_out += other.chars_out
+        self.failures += other.failures
+        if self.keep_notes:
+            self.notes += other.notes
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        # Not ``asdict``: it would rebuild each Counter from (key, count) pairs, counting those.
+        return {
+            "keep_notes": self.keep_notes,
+            "cleaned": self.cleaned,
+            "removed_by_kind": dict(self.removed_by_kind),
+            "flags": dict(self.flags),
+            "chars_in": self.chars_in,
+            "chars_out": self.chars_out,
+            "failures": [failure.to_json() for failure in self.failures],
+            "notes": [list(note) for note in self.notes],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunSummary:
+        return cls(
+            keep_notes=data["keep_notes"],
+            cleaned=data["cleaned"],
+            removed_by_kind=Counter(data["removed_by_kind"]),
+            flags=Counter(data["flags"]),
+            chars_in=data["chars_in"],
+            chars_out=data["chars_out"],
+            failures=[FileResult.from_json(failure) for failure in data["failures"]],
+            notes=[(path, flag) for path, flag in data["notes"]],
+        )
+
 
 def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> FileResult:
     """Clean and write one input; failures become a result, never an exception."""
@@ -197,6 +235,19 @@ def clean_batch(
     inputs = (InputFile(Path(path), PurePosixPath(name)) for path, name in items)
     found = clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
     return [result.to_json() for result in found]
+
+
+def clean_batch_summary(
+    items: Iterable[tuple[str, str]],
+    out_dir: str,
+    spec: RulesSpec,
+    limits: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """:func:`clean_batch`, returning the batch's summary (``RunSummary.to_json``) instead
+    of a record per file: what the flow's tasks return. Prefect keeps an entry for every
+    element of every task's result until the flow ends, so a result must stay small."""
+    results = clean_batch(items, out_dir, spec, limits)
+    return RunSummary().add_all(FileResult.from_json(result) for result in results).to_json()
 
 
 def clean_in_processes(
