@@ -25,7 +25,9 @@ class InputFile:
 
     Held as two strings, the way ``str(Path(...))`` spells them: a folder of 100,000 inputs
     keeps 100,000 of these for the whole run, and two path objects each cost several times
-    as much memory. ``path`` and ``relative`` build the path objects on demand.
+    as much memory. ``path`` and ``relative`` build the path objects on demand. Compared and
+    hashed by the two strings; not ordered. Discovery names outputs in place; treat one as
+    immutable once ``discover`` has returned it.
     """
 
     __slots__ = ("output", "source")
