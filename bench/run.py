@@ -14,29 +14,32 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from bench import stages
 from bench.corpus import read_page
-from pipeline.batch import RulesSpec, clean_batch
+from pipeline.batch import (
+    BATCHES_PER_WORKER,
+    MAX_BATCH,
+    FileResult,
+    RulesSpec,
+    RunSummary,
+    clean_batch,
+    clean_in_processes,
+)
 from pipeline.discover import InputFile, discover
-from pipeline.incremental import is_current
+from pipeline.incremental import plan_run
 from pipeline.io import atomic_write
-
-# As the flow sizes its batches (flows/clean_folder.py, not imported: it imports Prefect).
-MAX_BATCH = 500
-BATCHES_PER_WORKER = 4
+from pipeline.limits import Limits
 
 
 def pairs(items: list[InputFile]) -> list[tuple[str, str]]:
-    return [(str(i.path), i.relative.as_posix()) for i in items]
+    return [(i.source, i.output) for i in items]
 
 
 def inputs(corpus: Path, out: Path | None = None) -> tuple[list[InputFile], int]:
@@ -46,30 +49,25 @@ def inputs(corpus: Path, out: Path | None = None) -> tuple[list[InputFile], int]
 
 
 def run_library(args: argparse.Namespace) -> dict[str, Any]:
-    """Clean and write every input with the library's batch API (what the flow's workers run):
-    in this process (``--workers 1``) or on a pool of spawned processes, batched as the flow
-    batches. Timed: discovery to the last result."""
+    """Clean and write every input with the library's batch API (what the flow's workers run),
+    batched as the flow batches, results folded into a summary as they come: in this process
+    (``--workers 1``) or on a pool of spawned processes (``pipeline.batch.clean_in_processes``,
+    as the CLI). Timed: discovery to the last result."""
     spec = RulesSpec(disabled_kinds=tuple(args.disable_kind))
     start = time.perf_counter()
     items, size = inputs(args.corpus, args.out)
+    summary = RunSummary()
     if args.workers == 1:
-        results = clean_batch(pairs(items), str(args.out), spec)
+        batch = min(MAX_BATCH, math.ceil(len(items) / BATCHES_PER_WORKER) or 1)
+        for i in range(0, len(items), batch):
+            results = clean_batch(pairs(items[i : i + batch]), str(args.out), spec)
+            summary.add_all(FileResult.from_json(result) for result in results)
     else:
-        results = _on_pool(items, args.out, spec, args.workers)
+        found = clean_in_processes(items, args.out, spec, Limits(), args.workers)
+        summary.add_all(found)
     work = time.perf_counter() - start
-    failed = sum(1 for r in results if r["status"] != "cleaned")
+    failed = len(summary.failures)
     return {"docs": len(items), "bytes": size, "failed": failed, "work": work}
-
-
-def _on_pool(
-    items: list[InputFile], out: Path, spec: RulesSpec, workers: int
-) -> list[dict[str, Any]]:
-    size = min(MAX_BATCH, math.ceil(len(items) / (workers * BATCHES_PER_WORKER)))
-    groups = [pairs(items[i : i + size]) for i in range(0, len(items), size)]
-    context = multiprocessing.get_context("spawn")  # as the flow: workers import the library
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(clean_batch, group, str(out), spec) for group in groups]
-        return [result for future in futures for result in future.result()]
 
 
 def run_floor(args: argparse.Namespace) -> dict[str, Any]:
@@ -89,11 +87,12 @@ def run_floor(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_check(args: argparse.Namespace) -> dict[str, Any]:
-    """The incremental check alone: ``is_current`` for every input against ``--out``."""
+    """The incremental check alone, as the flow plans a run: every input against ``--out``
+    and its state file (``pipeline.incremental.plan_run``)."""
     rules = RulesSpec().load()
     start = time.perf_counter()
     items, size = inputs(args.corpus, args.out)
-    current = sum(1 for item in items if is_current(item, args.out, rules))
+    current = len(plan_run(items, args.out, rules).current)
     work = time.perf_counter() - start
     return {"docs": len(items), "bytes": size, "current": current, "work": work}
 

@@ -256,7 +256,7 @@ def _check_target(found: dict[str, Row]) -> list[str]:
     check = found.get("check alone")
     if check is not None and check.info.get("work"):
         rate = check.docs / check.info["work"]
-        lines.append(f"    the check alone (is_current, 1 process, after imports): {rate:,.0f} "
+        lines.append(f"    the check alone (plan_run, 1 process, after imports): {rate:,.0f} "
                      f"files/s: {verdict(rate, CHECKED_PER_SECOND, at_least=True)}")  # fmt: skip
     rerun, start = found.get("flow re-run"), found.get("flow start-up")
     if rerun is not None and start is not None:

@@ -10,8 +10,12 @@ the cleaning while one Prefect server records the run. On a Dask cluster (``--da
 task cleans its batch where Dask puts it.
 
 A file that fails is reported and never stops the others; the run ends Failed only when a file
-failed. Outputs: per-article files as the library writes them, ``articles.jsonl``, a run
-report in ``_runs/<flow run id>.json``, and markdown and table artifacts with the same summary.
+failed. Outputs: per-article files as the library writes them, ``articles.jsonl`` (left as it
+is when none of its articles changed), a run report in ``_runs/<flow run id>.json``, markdown
+and table artifacts with the same summary, and the folder's state (``pipeline.state``), which
+lets the next run skip reading what has not changed. At most two batches per worker are
+submitted at a time and their results are folded into a summary as they complete, so memory
+does not grow with the number of inputs.
 The run holds the output folder's lock (``pipeline.lock``) from planning to the report, so a
 CLI run or another flow on the same folder waits; under it, the temporary files of a run that
 was killed are swept first. Worker processes exit when the run's process dies.
@@ -27,30 +31,40 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from prefect import State, flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.report import RUNS_FOLDER, build_report, publish, summary_line, write_report
-from pipeline.batch import FileResult, RulesSpec, clean_batch, exit_with_parent
+from pipeline.batch import (
+    BATCHES_PER_WORKER,
+    IN_FLIGHT_PER_WORKER,
+    MAX_BATCH,
+    FileResult,
+    RulesSpec,
+    RunSummary,
+    clean_batch_summary,
+    exit_with_parent,
+)
 from pipeline.cli import add_limit_options
-from pipeline.corpus import CORPUS_NAME, write_corpus
+from pipeline.corpus import CORPUS_NAME
 from pipeline.discover import InputFile, discover, output_is_input
 from pipeline.errors import OutputError, RulesError
-from pipeline.incremental import is_current
-from pipeline.io import output_paths, sweep_temporaries
+from pipeline.incremental import Plan, confirm_fresh, finish_corpus, plan_run, sweep_run
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits
 from pipeline.lock import output_lock
+from pipeline.read import path_text
+from pipeline.state import STATE_NAME
 
-MAX_BATCH = 500
-BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
 _POOL: dict[int, ProcessPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()  # batches start on several threads at once
 
@@ -96,36 +110,34 @@ def clean_batch_task(
     limits: dict[str, Any],
     workers: int,
     inline: bool,
-) -> list[dict[str, Any]]:
-    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask)."""
+) -> dict[str, Any]:
+    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask); return
+    the batch's summary (``RunSummary.to_json``), which stays small whatever the batch size."""
     rules_spec = RulesSpec(**spec)
     if inline:
-        return clean_batch(items, out_dir, rules_spec, limits)
-    return worker_pool(workers).submit(clean_batch, items, out_dir, rules_spec, limits).result()
+        return clean_batch_summary(items, out_dir, rules_spec, limits)
+    pool = worker_pool(workers)
+    return pool.submit(clean_batch_summary, items, out_dir, rules_spec, limits).result()
 
 
-def plan(
-    raw_dir: Path, out_dir: Path, spec: RulesSpec
-) -> tuple[list[InputFile], list[InputFile], list[dict[str, str]]]:
-    """Inputs to clean, inputs already current, and inputs that cannot be given an output."""
+def plan(raw_dir: Path, out_dir: Path, spec: RulesSpec) -> tuple[Plan, list[dict[str, str]]]:
+    """Inputs to clean and inputs already current; inputs that cannot be given an output."""
     found = discover([raw_dir], out_dir)
-    rules = spec.load()
-    todo: list[InputFile] = []
-    current: list[InputFile] = []
-    for item in found.inputs:
-        (current if is_current(item, out_dir, rules) else todo).append(item)
     conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
-    return todo, current, conflicts
+    return plan_run(found.inputs, out_dir, spec.load()), conflicts
 
 
-def batches(todo: list[InputFile], batch_size: int | None, workers: int) -> list[list[InputFile]]:
-    """Split into batches: given size, or enough for every worker to stay busy."""
+def batches(
+    todo: list[InputFile], batch_size: int | None, workers: int
+) -> Iterator[list[InputFile]]:
+    """Split into batches, made as they are needed: given size, or enough for every worker to
+    stay busy, at most ``MAX_BATCH``."""
     if not todo:
-        return []
+        return iter(())
     size = batch_size or min(
         MAX_BATCH, math.ceil(len(todo) / (max(workers, 1) * BATCHES_PER_WORKER))
     )
-    return [todo[i : i + size] for i in range(0, len(todo), size)]
+    return (todo[i : i + size] for i in range(0, len(todo), size))
 
 
 # Threads only orchestrate (each waits on a worker process), so two per core keep every
@@ -200,43 +212,66 @@ def run_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str
 
 
 def clean_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str, Any]:
-    """Plan, sweep, clean, then write the corpus and the report: all under the lock."""
-    todo, current, conflicts = plan(job.raw, job.out, job.spec)
-    ours = [path for item in [*todo, *current] for path in output_paths(job.out, item)]
-    sweep_temporaries([*ours, job.out / CORPUS_NAME], folders=[job.out / RUNS_FOLDER])
-    groups = batches(todo, job.batch_size, job.workers)
-    results = run_batches(groups, job)
-    # Not a failed input's outputs: they describe its earlier content.
-    cleaned = {r["output"] for r in results if r["status"] == "cleaned"}
-    fresh = [i for i in todo if i.relative.as_posix() in cleaned]
-    records = write_corpus(job.out, sorted([*fresh, *current], key=lambda i: str(i.relative)))
-    report = build_report(results, len(current), conflicts, records, started, parameters)
+    """Plan, sweep, clean, then bring the corpus and the state up to date and write the
+    report: all under the lock."""
+    planned, conflicts = plan(job.raw, job.out, job.spec)
+    sweep_run(
+        job.out,
+        chain(planned.todo, planned.current),
+        files=[job.out / CORPUS_NAME, job.out / STATE_NAME],
+        folders=[job.out / RUNS_FOLDER],
+    )
+    summary = run_batches(
+        batches(planned.todo, job.batch_size, job.workers), len(planned.todo), job
+    )
+    fresh = fresh_items(planned.todo, summary)
+    if fresh:
+        confirm_fresh(planned, fresh)
+    records = finish_corpus(planned, sorted([*fresh, *planned.current], key=lambda i: i.output))
+    report = build_report(summary, len(planned.current), conflicts, records, started, parameters)
     write_report(job.out, report)
     return report
 
 
-def run_batches(groups: list[list[InputFile]], job: Job) -> list[dict[str, Any]]:
-    """Submit every batch, collect every result; a batch that crashed fails its files."""
+def fresh_items(cleaning: list[InputFile], summary: RunSummary) -> list[InputFile]:
+    """The inputs whose outputs this run wrote; not a failed input's outputs: they describe
+    its earlier content. (Results name outputs as UTF-8-safe text, ``path_text``: an input
+    whose name is not UTF-8 never matched a cleaned result, and still does not.)"""
+    failed = {result.output for result in summary.failures}
+    return [i for i in cleaning if i.output not in failed and path_text(i.output) == i.output]
+
+
+def run_batches(groups: Iterator[list[InputFile]], total: int, job: Job) -> RunSummary:
+    """Clean the batches, at most ``IN_FLIGHT_PER_WORKER`` per worker submitted at once, and
+    fold each one's results into the summary as it completes; a batch that crashed fails its
+    files. Memory does not grow with the number of batches."""
     # Plain data: it travels to workers and the UI.
     spec, limits = dataclasses.asdict(job.spec), dataclasses.asdict(job.limits)
-    futures = {}
-    for group in groups:
-        items = [(str(i.path), i.relative.as_posix()) for i in group]
+    running: dict[PrefectFuture[dict[str, Any]], list[InputFile]] = {}
+
+    def submit(group: list[InputFile]) -> None:
+        items = [(i.source, i.output) for i in group]
         future = clean_batch_task.submit(items, str(job.out), spec, limits, job.workers, job.inline)
-        futures[future] = group
-    results: list[dict[str, Any]] = []
+        running[future] = group
+
+    for group in islice(groups, max(job.workers, 1) * IN_FLIGHT_PER_WORKER):
+        submit(group)
+    summary = RunSummary()
     done = 0
-    for future in as_completed(list(futures)):
+    while running:
+        future = next(as_completed(list(running)))
+        finished = running.pop(future)
+        for group in islice(groups, 1):
+            submit(group)
         outcome = future.result(raise_on_failure=False)
-        group = futures[future]
         if isinstance(outcome, BaseException):
             error = f"batch failed: {outcome!r}"
-            results += [FileResult.failed(i, error).to_json() for i in group]
+            summary.add_all(FileResult.failed(i, error) for i in finished)
         else:
-            results += outcome
-        done += len(group)
-        progress(done, sum(len(g) for g in groups))
-    return sorted(results, key=lambda r: r["output"])
+            summary.merge(RunSummary.from_json(outcome))
+        done += len(finished)
+        progress(done, total)
+    return summary
 
 
 def progress(done: int, total: int) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
+from pipeline.batch import RunSummary
 from pipeline.corpus import CORPUS_NAME
 from pipeline.io import atomic_write
 
@@ -22,24 +22,19 @@ RUNS_FOLDER = "_runs"
 
 
 def build_report(
-    results: list[dict[str, Any]],
+    summary: RunSummary,
     skipped: int,
     conflicts: list[dict[str, str]],
     records: int,
     started: float,
     parameters: dict[str, Any],
 ) -> dict[str, Any]:
-    """The run report: what was seen, cleaned, skipped and failed, and what was removed."""
-    kinds: Counter[str] = Counter()
-    flags: Counter[str] = Counter()
-    for result in results:
-        kinds.update(result["removed_by_kind"])
-        flags.update(result["flags"])
-    failures = [
-        {"path": r["path"], "error": r["error"]} for r in results if r["status"] == "failed"
-    ]
+    """The run report: what was seen, cleaned, skipped and failed, and what was removed.
+    Failures are listed by output name, then the inputs that could not be given outputs."""
+    failed = sorted(summary.failures, key=lambda result: result.output)
+    failures: list[dict[str, Any]] = [{"path": r.path, "error": r.error} for r in failed]
     failures += conflicts
-    cleaned = sum(1 for r in results if r["status"] == "cleaned")
+    cleaned = summary.cleaned
     finished = time.time()
     return {
         "run_id": str(flow_run.id or "local"),
@@ -55,12 +50,9 @@ def build_report(
             "failed": len(failures),
         },
         "failures": failures,
-        "removed_by_kind": dict(sorted(kinds.items())),
-        "flags": dict(sorted(flags.items())),
-        "chars": {
-            "in": sum(r["chars_in"] for r in results),
-            "out": sum(r["chars_out"] for r in results),
-        },
+        "removed_by_kind": dict(sorted(summary.removed_by_kind.items())),
+        "flags": dict(sorted(summary.flags.items())),
+        "chars": {"in": summary.chars_in, "out": summary.chars_out},
         "corpus": {"path": CORPUS_NAME, "records": records},
     }
 

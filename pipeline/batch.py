@@ -16,9 +16,11 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -35,6 +37,8 @@ IO_ATTEMPTS = 3
 IO_BACKOFF_SECONDS = 0.2
 PARENT_POLL_SECONDS = 0.2
 BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
+MAX_BATCH = 500  # files a batch at most: its results travel back as one list
+IN_FLIGHT_PER_WORKER = 2  # batches handed out at once: one running, one queued
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,81 @@ class FileResult:
         message = error if error.startswith(name) else f"{name}: {error}"
         output = path_text(item.relative.as_posix())
         return cls(name, output, "failed", message, disk_full=disk_full)
+
+
+@dataclass
+class RunSummary:
+    """A run's results, folded in as they arrive: what a report needs, in memory that does
+    not grow with the number of files. Failures are kept whole (they are rare and each is
+    reported); so are the flags of flagged files when ``keep_notes`` (the CLI prints them)."""
+
+    keep_notes: bool = False
+    cleaned: int = 0
+    removed_by_kind: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+    chars_in: int = 0
+    chars_out: int = 0
+    failures: list[FileResult] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (path, flag), in order
+
+    def add(self, result: FileResult) -> None:
+        if result.status == "failed":
+            self.failures.append(result)
+            return
+        self.cleaned += result.status == "cleaned"
+        self.removed_by_kind.update(result.removed_by_kind)
+        self.flags.update(result.flags)
+        self.chars_in += result.chars_in
+        self.chars_out += result.chars_out
+        if self.keep_notes:
+            self.notes += [(result.path, flag) for flag in result.flags]
+
+    def add_all(self, results: Iterable[FileResult]) -> RunSummary:
+        for result in results:
+            self.add(result)
+        return self
+
+    @property
+    def results(self) -> int:
+        return self.cleaned + len(self.failures)
+
+    def merge(self, other: RunSummary) -> RunSummary:
+        """Fold in another summary (a batch's), as if its results had been added here."""
+        self.cleaned += other.cleaned
+        self.removed_by_kind.update(other.removed_by_kind)
+        self.flags.update(other.flags)
+        self.chars_in += other.chars_in
+        self.chars_out += other.chars_out
+        self.failures += other.failures
+        if self.keep_notes:
+            self.notes += other.notes
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        # Not ``asdict``: it would rebuild each Counter from (key, count) pairs, counting those.
+        return {
+            "keep_notes": self.keep_notes,
+            "cleaned": self.cleaned,
+            "removed_by_kind": dict(self.removed_by_kind),
+            "flags": dict(self.flags),
+            "chars_in": self.chars_in,
+            "chars_out": self.chars_out,
+            "failures": [failure.to_json() for failure in self.failures],
+            "notes": [list(note) for note in self.notes],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunSummary:
+        return cls(
+            keep_notes=data["keep_notes"],
+            cleaned=data["cleaned"],
+            removed_by_kind=Counter(data["removed_by_kind"]),
+            flags=Counter(data["flags"]),
+            chars_in=data["chars_in"],
+            chars_out=data["chars_out"],
+            failures=[FileResult.from_json(failure) for failure in data["failures"]],
+            notes=[(path, flag) for path, flag in data["notes"]],
+        )
 
 
 def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> FileResult:
@@ -158,17 +237,32 @@ def clean_batch(
     return [result.to_json() for result in found]
 
 
+def clean_batch_summary(
+    items: Iterable[tuple[str, str]],
+    out_dir: str,
+    spec: RulesSpec,
+    limits: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """:func:`clean_batch`, returning the batch's summary (``RunSummary.to_json``) instead
+    of a record per file: what the flow's tasks return. Prefect keeps an entry for every
+    element of every task's result until the flow ends, so a result must stay small."""
+    results = clean_batch(items, out_dir, spec, limits)
+    return RunSummary().add_all(FileResult.from_json(result) for result in results).to_json()
+
+
 def clean_in_processes(
     items: list[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
-) -> list[FileResult]:
-    """Clean ``items`` on ``workers`` spawned processes; results in input order.
+) -> Iterator[FileResult]:
+    """Clean ``items`` on ``workers`` spawned processes; yield the results in input order.
 
-    The inputs go in contiguous batches, a few per worker so that all finish together; each
-    worker loads the rules from ``spec`` once and imports only this package. A full disk stops
-    the batch that met it; the other batches meet it too and stop on their own.
+    The inputs go in contiguous batches, a few per worker so that all finish together and at
+    most ``MAX_BATCH`` each; no more than ``IN_FLIGHT_PER_WORKER`` batches a worker are
+    handed out at once, so memory does not grow with the number of inputs. Each worker loads
+    the rules from ``spec`` once and imports only this package. A full disk stops the batch
+    that met it; the other batches meet it too and stop on their own.
     """
-    size = max(1, math.ceil(len(items) / (workers * BATCHES_PER_WORKER)))
-    groups = [items[i : i + size] for i in range(0, len(items), size)]
+    size = min(MAX_BATCH, max(1, math.ceil(len(items) / (workers * BATCHES_PER_WORKER))))
+    groups = (items[i : i + size] for i in range(0, len(items), size))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers,
@@ -176,17 +270,16 @@ def clean_in_processes(
         initializer=exit_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        futures = [
-            pool.submit(
-                clean_batch,
-                [(str(item.path), item.relative.as_posix()) for item in group],
-                str(out_dir),
-                spec,
-                asdict(limits),
-            )
-            for group in groups
-        ]
-        return [FileResult.from_json(result) for future in futures for result in future.result()]
+
+        def submit(group: list[InputFile]) -> Future[list[dict[str, Any]]]:
+            pairs = [(item.source, item.output) for item in group]
+            return pool.submit(clean_batch, pairs, str(out_dir), spec, asdict(limits))
+
+        pending = deque(submit(group) for group in islice(groups, workers * IN_FLIGHT_PER_WORKER))
+        while pending:
+            done = pending.popleft().result()
+            pending.extend(submit(group) for group in islice(groups, 1))
+            yield from (FileResult.from_json(result) for result in done)
 
 
 def exit_with_parent(parent: int) -> None:

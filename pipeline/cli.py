@@ -22,11 +22,11 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
-from pipeline.batch import FileResult, RulesSpec, clean_in_processes, clean_items
+from pipeline.batch import RulesSpec, RunSummary, clean_in_processes, clean_items
 from pipeline.clean import clean_file
 from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
-from pipeline.io import output_paths, sweep_temporaries
+from pipeline.incremental import sweep_run
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
 from pipeline.lock import output_lock
 from pipeline.rules import Rules, load_rules
@@ -151,20 +151,19 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
     spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
     workers = args.workers or default_workers(len(found.inputs))
     try:
-        results = clean_locked(found, out_dir, rules, limits_from(args), (spec, workers))
+        summary = clean_locked(found, out_dir, rules, limits_from(args), (spec, workers))
     except OutputError as exc:  # the output folder cannot be locked or swept
         print(one_line(f"article-clean: {exc}"), file=sys.stderr)
         return EXIT_FAILED
     failures = [(str(path), reason) for path, reason in found.conflicts]
-    failures += [(r.path, r.error or "") for r in results if r.status == "failed"]
+    failures += [(r.path, r.error or "") for r in summary.failures]
     for path, reason in failures:
         message = reason if reason.startswith(path) else f"{path}: {reason}"
         print(one_line(f"article-clean: failed: {message}"), file=sys.stderr)
     if not args.quiet:
-        cleaned = [r for r in results if r.status == "cleaned"]
-        print_summary(cleaned, len(failures), len(found.skipped), out_dir)
+        print_summary(summary, len(failures), len(found.skipped), out_dir)
     if failures:
-        total = len(results) + len(found.conflicts)
+        total = summary.results + len(found.conflicts)
         print(f"article-clean: {len(failures)} of {total} file(s) failed", file=sys.stderr)
     return EXIT_FAILED if failures else EXIT_OK
 
@@ -175,20 +174,21 @@ def clean_locked(
     rules: Rules,
     limits: Limits,
     parallel: tuple[RulesSpec, int] | None = None,
-) -> list[FileResult]:
+) -> RunSummary:
     """Under the output folder's lock: sweep what a killed run left, then clean every input,
     on ``parallel``'s number of worker processes (loading the rules from its spec) when that
-    is more than one."""
+    is more than one. Results are folded into a summary as they come, not kept."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
 
+    summary = RunSummary(keep_notes=True)
     with output_lock(out_dir, on_wait=say):
-        sweep_temporaries(path for item in found.inputs for path in output_paths(out_dir, item))
+        sweep_run(out_dir, found.inputs)
         if parallel is not None and parallel[1] > 1 and len(found.inputs) > 1:
             spec, workers = parallel
-            return clean_in_processes(found.inputs, out_dir, spec, limits, workers)
-        return list(clean_items(found.inputs, out_dir, rules, limits))
+            return summary.add_all(clean_in_processes(found.inputs, out_dir, spec, limits, workers))
+        return summary.add_all(clean_items(found.inputs, out_dir, rules, limits))
 
 
 def default_workers(files: int) -> int:
@@ -220,21 +220,18 @@ def one_line(message: str) -> str:
     return message.translate(ESCAPES)
 
 
-def print_summary(results: list[FileResult], failed: int, skipped: int, out_dir: Path) -> None:
-    kinds: Counter[str] = Counter()
-    for result in results:
-        kinds.update(result.removed_by_kind)
-        for flag in result.flags:
-            print(one_line(f"note: {result.path}: {flag.replace('_', ' ')}"))
+def print_summary(summary: RunSummary, failed: int, skipped: int, out_dir: Path) -> None:
+    for path, flag in summary.notes:
+        print(one_line(f"note: {path}: {flag.replace('_', ' ')}"))
     print(
-        f"cleaned {len(results)} file(s) into {out_dir}/ "
+        f"cleaned {summary.cleaned} file(s) into {out_dir}/ "
         f"({failed} failed, {skipped} other file(s) passed over)"
     )
+    kinds = summary.removed_by_kind
     if kinds:
         detail = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
         print(f"removed {sum(kinds.values())} line(s): {detail}")
-    chars_in = sum(r.chars_in for r in results)
-    chars_out = sum(r.chars_out for r in results)
+    chars_in, chars_out = summary.chars_in, summary.chars_out
     if chars_in:
         print(f"characters: {chars_in:,} in, {chars_out:,} out ({chars_out / chars_in:.1%} kept)")
 

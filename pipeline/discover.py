@@ -8,8 +8,8 @@ overwrite an input or land inside an input folder; whatever is left out is repor
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -20,12 +20,41 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 
-@dataclass(frozen=True, order=True)
 class InputFile:
-    """An input and where its outputs go, relative to the output folder (no suffix)."""
+    """An input and where its outputs go, relative to the output folder (no suffix).
 
-    path: Path
-    relative: PurePosixPath
+    Held as two strings, the way ``str(Path(...))`` spells them: a folder of 100,000 inputs
+    keeps 100,000 of these for the whole run, and two path objects each cost several times
+    as much memory. ``path`` and ``relative`` build the path objects on demand. Compared and
+    hashed by the two strings; not ordered. Discovery names outputs in place; treat one as
+    immutable once ``discover`` has returned it.
+    """
+
+    __slots__ = ("output", "source")
+
+    def __init__(self, path: str | os.PathLike[str], relative: str | PurePosixPath) -> None:
+        self.source = os.fspath(path)  # the input, as text
+        self.output = str(relative)  # its outputs' name, POSIX-style, without suffix
+
+    @property
+    def path(self) -> Path:
+        return Path(self.source)
+
+    @property
+    def relative(self) -> PurePosixPath:
+        return PurePosixPath(self.output)
+
+    def _key(self) -> tuple[str, str]:
+        return (self.source, self.output)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InputFile) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"InputFile({self.source!r}, {self.output!r})"
 
 
 def input_format(path: Path) -> str:
@@ -80,30 +109,41 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     not walked (its outputs are not inputs); that is reported among ``skipped``. No input is
     given outputs that would overwrite an input or land inside an input folder.
     """
-    found: list[tuple[Path, PurePosixPath]] = []
+    found: list[InputFile] = []  # ``output`` holds the path relative to the root, for now
+    cuts = array("I")  # where in each input's path its relative path starts
     skipped: list[Path] = []
     conflicts: list[tuple[Path, str]] = []
     out = out_dir.resolve() if out_dir is not None else None
+    real_inside_out: dict[str, str] = {}  # inputs whose real path is inside the output folder
     roots = [root for root in inputs if root.is_dir() and not root.is_symlink()]
     for root in inputs:
         if root not in roots:
-            found.append((root, PurePosixPath(root.name)))
+            found.append(InputFile(root, root.name))
+            cuts.append(len(str(root)) - len(root.name))
+            _note_inside(real_inside_out, str(root), str(root.resolve()), out)
             continue
-        nested_out = out if out is not None and _strictly_inside(out, root.resolve()) else None
-        paths, unreadable = _walk(root)
-        conflicts += unreadable
-        for path in paths:
-            relative = PurePosixPath(path.relative_to(root).as_posix())
-            hidden = any(part.startswith(".") for part in relative.parts)
-            in_out = nested_out is not None and path.resolve().is_relative_to(nested_out)
-            if in_out or path.is_symlink() or hidden or not is_input_name(path.name):
-                skipped.append(path)
+        real_root = root.resolve()
+        nested_out = out if out is not None and _strictly_inside(out, real_root) else None
+        for path, relative, kind in _walk(root, real_root, nested_out, conflicts):
+            if kind == _FILE and is_input_name(relative.rpartition("/")[2]):
+                found.append(InputFile(path, relative))
+                cuts.append(len(path) - len(relative))
+                # A walk enters no links: the real path is the root's real path and the rest.
+                _note_inside(real_inside_out, path, join_text(str(real_root), relative), out)
             else:
-                found.append((path, relative))
-    unique = _unique_outputs(_name_outputs(found), conflicts)
+                skipped.append(Path(path))
+    unique = _unique_outputs(_name_outputs(found, cuts), conflicts)
     if out is not None:
-        unique = _outputs_clear_of_inputs(unique, out, roots, conflicts)
+        originals = {real_inside_out[i.source] for i in unique if i.source in real_inside_out}
+        unique = _outputs_clear_of_inputs(unique, out, roots, originals, conflicts)
     return Discovery(unique, skipped, conflicts)
+
+
+def _note_inside(noted: dict[str, str], path: str, real: str, out: Path | None) -> None:
+    """Remember ``path``'s real path if it lies inside ``out``: the only inputs an output
+    could overwrite, so the only real paths worth keeping."""
+    if out is not None and _inside_text(real, str(out)):
+        noted[path] = real
 
 
 def output_is_input(inputs: Iterable[Path], out_dir: Path) -> Path | None:
@@ -113,28 +153,73 @@ def output_is_input(inputs: Iterable[Path], out_dir: Path) -> Path | None:
     return next((p for p in inputs if p.is_dir() and p.resolve() == out), None)
 
 
-def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Every non-folder under ``root``, sorted, without entering linked folders; and the
-    folders that could not be read, with why."""
-    files: list[Path] = []
-    errors: list[tuple[Path, str]] = []
+# What a walk found: an input candidate, or a file passed over (hidden, a symbolic link, or
+# inside the output folder).
+_FILE, _PASSED = 0, 1
+# What a folder entry is, as os.walk sees it (not following links into folders).
+_ENTRY_FILE, _ENTRY_LINK, _ENTRY_FOLDER, _ENTRY_LINKED_FOLDER = 0, 1, 2, 3
 
-    def unreadable(exc: OSError) -> None:
-        reason = f"cannot read this folder: {exc.strerror}; its files were not cleaned"
-        errors.append((Path(exc.filename), reason))
 
-    for folder, _, names in os.walk(root, onerror=unreadable):
-        files += [Path(folder, name) for name in names]
-    return sorted(files), errors
+def _walk(
+    root: Path, real_root: Path, nested_out: Path | None, errors: list[tuple[Path, str]]
+) -> Iterator[tuple[str, str, int]]:
+    """Every non-folder under ``root`` as ``(path, path relative to root, kind)``, in sorted
+    order, without entering linked folders; the folders that cannot be read go to ``errors``,
+    with why.
+
+    What ``os.walk`` (not following links) would list, as strings, one at a time: a folder
+    may hold 100,000 files, so neither path objects nor a folder's ``DirEntry`` objects are
+    kept, only names. Visiting each folder's entries sorted by name, folders in place, gives
+    the order of sorting the paths. ``nested_out`` is the real path of an output folder inside
+    ``root``: what lies in it is passed over. A walk enters no links, so an entry's real path
+    is ``real_root`` and the relative path: nothing is resolved.
+    """
+    base = str(root)
+    # Paths spelt as ``Path(root, relative)`` would spell them ("x", not "./x").
+    lead = "" if base == "." else base if base.endswith("/") else base + "/"
+    real, out = str(real_root), None if nested_out is None else str(nested_out)
+
+    def visit(folder: str, prefix: str, passed: bool) -> Iterator[tuple[str, str, int]]:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((entry.name, _entry_kind(entry)) for entry in listing)
+        except OSError as exc:
+            reason = f"cannot read this folder: {exc.strerror}; its files were not cleaned"
+            errors.append((Path(exc.filename or folder), reason))
+            return
+        for name, kind in entries:
+            relative = prefix + name
+            path = lead + relative
+            hidden = passed or name.startswith(".") or join_text(real, relative) == out
+            if kind == _ENTRY_FOLDER:
+                yield from visit(path, relative + "/", hidden)
+            elif kind != _ENTRY_LINKED_FOLDER:
+                yield path, relative, _PASSED if hidden or kind == _ENTRY_LINK else _FILE
+
+    return visit(base, "", False)
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> int:
+    folder = _is_dir(entry)
+    if entry.is_symlink():
+        return _ENTRY_LINKED_FOLDER if folder else _ENTRY_LINK
+    return _ENTRY_FOLDER if folder else _ENTRY_FILE
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False  # as os.walk: a folder that cannot be checked is listed as a file
 
 
 def _unique_outputs(named: list[InputFile], conflicts: list[tuple[Path, str]]) -> list[InputFile]:
     """Drop inputs whose outputs another input already has (reported among ``conflicts``)."""
-    owners: dict[PurePosixPath, Path] = {}
+    owners: dict[str, str] = {}
     unique: list[InputFile] = []
     for item in dict.fromkeys(named):  # the same file named twice is cleaned once
-        owner = owners.setdefault(item.relative, item.path)
-        if owner == item.path:
+        owner = owners.setdefault(item.output, item.source)
+        if owner == item.source:
             unique.append(item)
         else:
             reason = (
@@ -146,24 +231,27 @@ def _unique_outputs(named: list[InputFile], conflicts: list[tuple[Path, str]]) -
 
 
 def _outputs_clear_of_inputs(
-    items: list[InputFile], out: Path, roots: list[Path], conflicts: list[tuple[Path, str]]
+    items: list[InputFile],
+    out: Path,
+    roots: list[Path],
+    originals: set[str],
+    conflicts: list[tuple[Path, str]],
 ) -> list[InputFile]:
-    """Drop inputs whose outputs would overwrite an input or land inside an input folder
-    (``--out`` naming the input folder itself, or a folder above it)."""
-    guarded = [r.resolve() for r in roots if not _strictly_inside(out, r.resolve())]
-    originals = {item.path.resolve() for item in items}
+    """Drop inputs whose outputs would overwrite an input (``originals``: the real paths of
+    ``items`` inside ``out``) or land inside an input folder (``--out`` naming the input
+    folder itself, or a folder above it). ``out`` is a real path; paths compare as text."""
+    guarded = [str(r.resolve()) for r in roots if not _strictly_inside(out, r.resolve())]
     clear: list[InputFile] = []
     for item in items:
-        base = out / item.relative
-        targets = (base.with_name(base.name + ".txt"), base.with_name(base.name + ".json"))
-        inside = next((root for root in guarded if base.is_relative_to(root)), None)
+        base = join_text(str(out), item.output)
+        inside = next((root for root in guarded if _inside_text(base, root)), None)
         if inside is not None:
             reason = (
                 f"its outputs would be written inside the input folder {path_text(inside)}; "
                 "choose an output folder outside it"
             )
             conflicts.append((item.path, reason))
-        elif any(target in originals for target in targets):
+        elif base + ".txt" in originals or base + ".json" in originals:
             reason = "its outputs would overwrite an input; choose another output folder"
             conflicts.append((item.path, reason))
         else:
@@ -171,29 +259,71 @@ def _outputs_clear_of_inputs(
     return clear
 
 
+def join_text(folder: str, relative: str) -> str:
+    """``str(Path(folder) / relative)`` for a normalised relative path, as text.
+
+    >>> join_text("/", "a/b"), join_text("/out", "a")
+    ('/a/b', '/out/a')
+    """
+    return folder + relative if folder.endswith("/") else f"{folder}/{relative}"
+
+
+def _inside_text(path: str, folder: str) -> bool:
+    """``Path(path).is_relative_to(folder)`` for normalised absolute paths, as text.
+
+    >>> _inside_text("/a/b", "/a"), _inside_text("/ab", "/a"), _inside_text("/a", "/")
+    (True, False, True)
+    """
+    return path == folder or path.startswith(folder if folder.endswith("/") else folder + "/")
+
+
 def _strictly_inside(path: Path, root: Path) -> bool:
     return path != root and path.is_relative_to(root)
 
 
-def _name_outputs(found: list[tuple[Path, PurePosixPath]]) -> list[InputFile]:
+def _name_outputs(found: list[InputFile], cuts: array[int]) -> list[InputFile]:
     """Drop input suffixes from output names, unless two inputs would then share a name.
 
-    Inputs whose names collide keep their full names ("a.txt" and "a.html" become "a.txt"
-    and "a.html"), repeated until no two share one: a stem can equal another input's full
-    name ("a.txt.txt" strips to "a.txt"). Full names are unique within one input root, so
-    this ends; inputs from different roots can still collide, and ``discover`` reports those.
+    ``found`` holds each input's path relative to its root as its output name, which
+    ``cuts`` locates in its path. Inputs whose names collide keep their full names ("a.txt"
+    and "a.html" become "a.txt" and "a.html"), repeated until no two share one: a stem can
+    equal another input's full name ("a.txt.txt" strips to "a.txt"). Full names are unique
+    within one input root, so this ends; inputs from different roots can still collide, and
+    ``discover`` reports those. Names are changed in place: no second list of names.
     """
-
-    def stem(rel: PurePosixPath) -> PurePosixPath:
-        return rel.with_name(strip_input_suffixes(rel.name))
-
-    names = [stem(rel) for _, rel in found]
+    for item in found:
+        item.output = _stem(item.output)
     while True:
-        counts = Counter(names)
+        shared = _shared(item.output for item in found)
         clashing = [
-            i for i, (_, rel) in enumerate(found) if counts[names[i]] > 1 and names[i] != rel
+            i
+            for i, item in enumerate(found)
+            if item.output in shared and item.output != item.source[cuts[i] :]
         ]
         if not clashing:
-            return [InputFile(path, name) for (path, _), name in zip(found, names, strict=True)]
+            return found
         for i in clashing:
-            names[i] = found[i][1]
+            found[i].output = found[i].source[cuts[i] :]
+
+
+def _shared(names: Iterable[str]) -> set[str]:
+    """The names that occur more than once.
+
+    >>> sorted(_shared(["a", "b", "a", "c", "b"]))
+    ['a', 'b']
+    """
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for name in names:
+        (shared if name in seen else seen).add(name)
+    return shared
+
+
+def _stem(relative: str) -> str:
+    """The output name: the relative path with its last part's input suffixes dropped.
+
+    >>> _stem("sub/z.text"), _stem("y.txt.gz")
+    ('sub/z', 'y')
+    """
+    folder, slash, name = relative.rpartition("/")
+    return folder + slash + strip_input_suffixes(name)

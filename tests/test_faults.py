@@ -26,6 +26,7 @@ from pipeline.corpus import write_corpus
 from pipeline.discover import InputFile, discover
 from pipeline.errors import OutputError
 from pipeline.io import write_outputs
+from pipeline.state import STATE_NAME
 from tests.processes import command, run_cli
 from tests.test_bad_input import snapshot
 
@@ -53,11 +54,11 @@ def make_corpus(folder: Path, count: int) -> Path:
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Every file under ``out`` but the lock and run reports, by relative path."""
+    """Every file under ``out`` but the lock, the state and run reports, by relative path."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != LOCK and "_runs" not in p.parts
+        if p.is_file() and p.name not in (LOCK, STATE_NAME) and "_runs" not in p.parts
     }
 
 
