@@ -235,10 +235,10 @@ def clean_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[s
 
 def fresh_items(cleaning: list[InputFile], summary: RunSummary) -> list[InputFile]:
     """The inputs whose outputs this run wrote; not a failed input's outputs: they describe
-    its earlier content. (Results name outputs as UTF-8-safe text, ``path_text``: an input
-    whose name is not UTF-8 never matched a cleaned result, and still does not.)"""
+    its earlier content. Results name outputs as UTF-8-safe text (``path_text``), so an input
+    whose name is not UTF-8 is compared by that text."""
     failed = {result.output for result in summary.failures}
-    return [i for i in cleaning if i.output not in failed and path_text(i.output) == i.output]
+    return [i for i in cleaning if path_text(i.output) not in failed]
 
 
 def run_batches(groups: Iterator[list[InputFile]], total: int, job: Job) -> RunSummary:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.discover import InputFile
 from pipeline.io import atomic_open, output_paths, read_sidecar
+from pipeline.read import path_text
 
 CORPUS_NAME = "articles.jsonl"
 PAGE_FIELDS = ("url", "date", "author", "site_name")
@@ -36,7 +37,8 @@ def write_corpus(out_dir: Path, items: Iterable[InputFile], path: Path | None = 
             source = sidecar.get("source", {})
             page = sidecar.get("page") or {}
             record = {
-                "id": item.relative.as_posix(),
+                # A name whose bytes are not UTF-8 is escaped, as in sidecars and reports.
+                "id": path_text(item.relative.as_posix()),
                 "text": text,
                 "title": sidecar.get("title"),
                 "language": sidecar.get("language"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,20 @@ def test_corpus_is_one_json_record_per_article(raw: Path, tmp_path: Path) -> Non
         "The Northern Ledger",
         "2024-02-12",
     )
+
+
+def test_a_name_that_is_not_utf8_is_in_the_corpus_on_every_run(raw: Path, tmp_path: Path) -> None:
+    shutil.copy(SEED_FILES[0], raw / os.fsdecode(b"caf\xe9.txt"))
+    out = tmp_path / "clean"
+    for _ in range(2):  # cleaned, then current
+        state, report = run_flow(raw, out)
+        assert state.is_completed()
+        lines = (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+        records = [json.loads(line) for line in lines]
+        assert [r["id"] for r in records] == sorted(["caf\\xe9", *(s.stem for s in SEED_FILES)])
+        body = out / os.fsdecode(b"caf\xe9.txt")
+        assert records[-1]["text"] == body.read_text().rstrip("\n")
+    assert report["files"] == {"seen": 3, "cleaned": 0, "skipped": 3, "failed": 0}
 
 
 def test_second_run_skips_everything_and_changes_nothing(raw: Path, tmp_path: Path) -> None:
