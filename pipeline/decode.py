@@ -31,9 +31,10 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "GIF image"),
     (b"\xff\xd8\xff", "JPEG image"),
     (b"\x1f\x8b", "gzip archive"),
-    (b"RIFF", "RIFF media file"),
     (b"\x7fELF", "executable"),
 )
+# A RIFF file is "RIFF", its size in 4 bytes, then its form type: text can start "RIFF" too.
+RIFF_FORMS = frozenset({b"WAVE", b"AVI ", b"WEBP", b"RMID", b"CDXA", b"ACON", b"sfbk", b"DLS "})
 
 # UTF-16 without a BOM: text in Latin scripts has a NUL in every other byte.
 UTF16_NUL_SHARE = 0.3
@@ -52,10 +53,14 @@ def sniff_binary(data: bytes) -> str | None:
     'PDF document'
     >>> sniff_binary(b"Plain text") is None
     True
+    >>> sniff_binary(b"RIFF\\x24\\x08\\x00\\x00WAVEfmt "), sniff_binary(b"RIFF raff") is None
+    ('RIFF media file', True)
     """
     for signature, name in BINARY_SIGNATURES:
         if data.startswith(signature):
             return name
+    if data.startswith(b"RIFF") and data[8:12] in RIFF_FORMS:
+        return "RIFF media file"
     return None
 
 

@@ -40,8 +40,8 @@ LINE = st.one_of(
     # Text, not binary: control characters are the arbitrary-bytes test's business.
     st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=60),
 )
-# Text that starts like a binary format ("RIFF\n", found by Hypothesis) is refused by design
-# (``decode.BINARY_SIGNATURES``): documents here are ones the library cleans.
+# Text that starts like a binary format ("GIF8...") is refused by design
+# (``decode.sniff_binary``): documents here are ones the library cleans.
 DOCUMENT = (
     st.lists(st.tuples(LINE, st.sampled_from(["\n", "\n\n", "\n\n\n"])), min_size=0, max_size=25)
     .map(lambda parts: "".join(line + sep for line, sep in parts))

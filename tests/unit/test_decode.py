@@ -58,3 +58,6 @@ def test_sniff_binary_names_formats() -> None:
     assert sniff_binary(b"\x89PNG\r\n\x1a\n....") == "PNG image"
     assert sniff_binary(b"PK\x03\x04rest") == "ZIP archive"
     assert sniff_binary("Plain “text”".encode()) is None
+    assert sniff_binary(b"RIFF\xa4\x1f\x00\x00WEBPVP8 ") == "RIFF media file"
+    assert sniff_binary(b"RIFF\n") is None  # text may start so (Hypothesis found it)
+    assert sniff_binary(b"RIFF RAFF: the band's new album") is None
