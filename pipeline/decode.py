@@ -11,6 +11,7 @@ Mojibake that survives decoding (UTF-8 read as cp1252 upstream) is ftfy's job, i
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 
@@ -23,18 +24,22 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# Magic numbers of formats people leave in scraper folders; text never starts like this.
-BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"GIF8", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\x7fELF", "executable"),
+# Magic numbers of formats people leave in scraper folders, matched at the start; text never
+# starts like this. A RIFF file is "RIFF", its size in 4 bytes, then its form type: text can
+# start "RIFF" too.
+BINARY_SIGNATURES: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
+    (re.compile(signature, re.DOTALL), name)
+    for signature, name in (
+        (rb"\x89PNG\r\n\x1a\n", "PNG image"),
+        (rb"%PDF-", "PDF document"),
+        (rb"PK\x03\x04", "ZIP archive"),
+        (rb"GIF8", "GIF image"),
+        (rb"\xff\xd8\xff", "JPEG image"),
+        (rb"\x1f\x8b", "gzip archive"),
+        (rb"RIFF.{4}(?:WAVE|AVI |WEBP|RMID|CDXA|ACON|sfbk|DLS )", "RIFF media file"),
+        (rb"\x7fELF", "executable"),
+    )
 )
-# A RIFF file is "RIFF", its size in 4 bytes, then its form type: text can start "RIFF" too.
-RIFF_FORMS = frozenset({b"WAVE", b"AVI ", b"WEBP", b"RMID", b"CDXA", b"ACON", b"sfbk", b"DLS "})
 
 # UTF-16 without a BOM: text in Latin scripts has a NUL in every other byte.
 UTF16_NUL_SHARE = 0.3
@@ -57,10 +62,8 @@ def sniff_binary(data: bytes) -> str | None:
     ('RIFF media file', True)
     """
     for signature, name in BINARY_SIGNATURES:
-        if data.startswith(signature):
+        if signature.match(data):
             return name
-    if data.startswith(b"RIFF") and data[8:12] in RIFF_FORMS:
-        return "RIFF media file"
     return None
 
 
