@@ -34,7 +34,7 @@ from pipeline import __version__
 from pipeline.corpus import CORPUS_NAME, write_corpus
 from pipeline.discover import InputFile, join_text
 from pipeline.errors import InputError, OutputError
-from pipeline.io import TEMP_TAIL, TEMP_TAIL_CHARS, output_paths, read_sidecar, sweep_temporaries
+from pipeline.io import is_temporary, output_paths, read_sidecar, sweep_temporaries
 from pipeline.read import open_regular
 from pipeline.rules import Rules
 from pipeline.state import (
@@ -231,17 +231,8 @@ def _holds_temporary(folder: str) -> bool:
     """Whether ``folder`` holds a name shaped like ``pipeline.io``'s temporary files."""
     try:
         with os.scandir(folder) as listing:
-            return any(_temporary_shaped(entry.name) for entry in listing)
+            return any(is_temporary(entry.name) for entry in listing)
     except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError:
         return True  # unreadable: the sweep itself reports it
-
-
-def _temporary_shaped(name: str) -> bool:
-    """
-    >>> _temporary_shaped(".a.txt.k2j4_x9q.tmp"), _temporary_shaped("a.txt")
-    (True, False)
-    """
-    tail = name[-TEMP_TAIL_CHARS:]
-    return name.startswith(".") and TEMP_TAIL.fullmatch(tail) is not None

@@ -236,13 +236,21 @@ def sweep_temporaries(outputs: Iterable[Path], folders: Iterable[Path] = ()) -> 
         except OSError as exc:
             raise output_error(folder, exc) from exc
         for entry in entries:
-            if _is_temporary(entry.name, prefixes) and entry.is_file(follow_symlinks=False):
+            if is_temporary(entry.name, prefixes) and entry.is_file(follow_symlinks=False):
                 Path(entry.path).unlink(missing_ok=True)
                 removed += 1
     return removed
 
 
-def _is_temporary(name: str, prefixes: set[str] | None) -> bool:
+def is_temporary(name: str, prefixes: set[str] | None = None) -> bool:
+    """Whether ``name`` is shaped like a temporary output file, and, given ``prefixes``,
+    one of the outputs those prefixes (``temp_prefix``) stand for.
+
+    >>> is_temporary(".a.txt.k2j4_x9q.tmp"), is_temporary("a.txt")
+    (True, False)
+    >>> is_temporary(".a.txt.k2j4_x9q.tmp", {".b.txt."})
+    False
+    """
     stem, tail = name[:-TEMP_TAIL_CHARS], name[-TEMP_TAIL_CHARS:]
     if not name.startswith(".") or TEMP_TAIL.fullmatch(tail) is None:
         return False
