@@ -134,6 +134,7 @@ def _on_batch_import(module: ModuleType) -> None:
     install()
     # Worker processes may end without running atexit: dump after every batch as well.
     _wrap(module, "clean_batch", _dump_after)
+    _wrap(module, "clean_batch_summary", _dump_after)  # what the flow's workers run
     atexit.register(dump)
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import multiprocessing
 import os
 import sys
@@ -46,12 +45,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.report import RUNS_FOLDER, build_report, publish, summary_line, write_report
 from pipeline.batch import (
-    BATCHES_PER_WORKER,
     IN_FLIGHT_PER_WORKER,
-    MAX_BATCH,
     FileResult,
     RulesSpec,
     RunSummary,
+    batches,
     clean_batch_summary,
     exit_with_parent,
 )
@@ -125,19 +123,6 @@ def plan(raw_dir: Path, out_dir: Path, spec: RulesSpec) -> tuple[Plan, list[dict
     found = discover([raw_dir], out_dir)
     conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
     return plan_run(found.inputs, out_dir, spec.load()), conflicts
-
-
-def batches(
-    todo: list[InputFile], batch_size: int | None, workers: int
-) -> Iterator[list[InputFile]]:
-    """Split into batches, made as they are needed: given size, or enough for every worker to
-    stay busy, at most ``MAX_BATCH``."""
-    if not todo:
-        return iter(())
-    size = batch_size or min(
-        MAX_BATCH, math.ceil(len(todo) / (max(workers, 1) * BATCHES_PER_WORKER))
-    )
-    return (todo[i : i + size] for i in range(0, len(todo), size))
 
 
 # Threads only orchestrate (each waits on a worker process), so two per core keep every

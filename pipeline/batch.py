@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from itertools import islice
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from pipeline.article import Article
@@ -81,9 +81,9 @@ class FileResult:
 
     @classmethod
     def failed(cls, item: InputFile, error: str, *, disk_full: bool = False) -> FileResult:
-        name = path_text(item.path)
+        name = path_text(item.source)
         message = error if error.startswith(name) else f"{name}: {error}"
-        output = path_text(item.relative.as_posix())
+        output = path_text(item.output)
         return cls(name, output, "failed", message, disk_full=disk_full)
 
 
@@ -187,8 +187,8 @@ def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> F
 def _cleaned(item: InputFile, article: Article) -> FileResult:
     stats = article.stats()
     return FileResult(
-        path_text(item.path),
-        path_text(item.relative.as_posix()),
+        path_text(item.source),
+        path_text(item.output),
         "cleaned",
         removed_by_kind=stats["removed_by_kind"],
         chars_in=stats["chars_in"],
@@ -231,10 +231,7 @@ def clean_batch(
     limits: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Clean ``(input path, output name)`` pairs into ``out_dir``; one result dict each."""
-    rules = spec.load()
-    inputs = (InputFile(Path(path), PurePosixPath(name)) for path, name in items)
-    found = clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
-    return [result.to_json() for result in found]
+    return [result.to_json() for result in _clean_pairs(items, out_dir, spec, limits)]
 
 
 def clean_batch_summary(
@@ -246,8 +243,35 @@ def clean_batch_summary(
     """:func:`clean_batch`, returning the batch's summary (``RunSummary.to_json``) instead
     of a record per file: what the flow's tasks return. Prefect keeps an entry for every
     element of every task's result until the flow ends, so a result must stay small."""
-    results = clean_batch(items, out_dir, spec, limits)
-    return RunSummary().add_all(FileResult.from_json(result) for result in results).to_json()
+    return RunSummary().add_all(_clean_pairs(items, out_dir, spec, limits)).to_json()
+
+
+def _clean_pairs(
+    items: Iterable[tuple[str, str]],
+    out_dir: str,
+    spec: RulesSpec,
+    limits: dict[str, Any] | None,
+) -> Iterator[FileResult]:
+    rules = spec.load()
+    inputs = (InputFile(path, name) for path, name in items)
+    return clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
+
+
+def batches(
+    items: list[InputFile], batch_size: int | None, workers: int
+) -> Iterator[list[InputFile]]:
+    """Contiguous batches, made as they are needed: of ``batch_size``, or enough for every
+    worker to stay busy to the end, at most ``MAX_BATCH`` files each.
+
+    >>> [len(b) for b in batches([InputFile(str(i), str(i)) for i in range(10)], None, 2)]
+    [2, 2, 2, 2, 2]
+    """
+    if not items:
+        return iter(())
+    size = batch_size or min(
+        MAX_BATCH, math.ceil(len(items) / (max(workers, 1) * BATCHES_PER_WORKER))
+    )
+    return (items[i : i + size] for i in range(0, len(items), size))
 
 
 def clean_in_processes(
@@ -261,8 +285,7 @@ def clean_in_processes(
     the rules from ``spec`` once and imports only this package. A full disk stops the batch
     that met it; the other batches meet it too and stop on their own.
     """
-    size = min(MAX_BATCH, max(1, math.ceil(len(items) / (workers * BATCHES_PER_WORKER))))
-    groups = (items[i : i + size] for i in range(0, len(items), size))
+    groups = batches(items, None, workers)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers,
