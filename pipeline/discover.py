@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -294,29 +295,16 @@ def _name_outputs(found: list[InputFile], cuts: array[int]) -> list[InputFile]:
     for item in found:
         item.output = _stem(item.output)
     while True:
-        shared = _shared(item.output for item in found)
+        counts = Counter(item.output for item in found)
         clashing = [
             i
             for i, item in enumerate(found)
-            if item.output in shared and item.output != item.source[cuts[i] :]
+            if counts[item.output] > 1 and item.output != item.source[cuts[i] :]
         ]
         if not clashing:
             return found
         for i in clashing:
             found[i].output = found[i].source[cuts[i] :]
-
-
-def _shared(names: Iterable[str]) -> set[str]:
-    """The names that occur more than once.
-
-    >>> sorted(_shared(["a", "b", "a", "c", "b"]))
-    ['a', 'b']
-    """
-    seen: set[str] = set()
-    shared: set[str] = set()
-    for name in names:
-        (shared if name in seen else seen).add(name)
-    return shared
 
 
 def _stem(relative: str) -> str:
