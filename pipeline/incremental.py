@@ -34,7 +34,13 @@ from pipeline import __version__
 from pipeline.corpus import CORPUS_NAME, write_corpus
 from pipeline.discover import InputFile, join_text
 from pipeline.errors import InputError, OutputError
-from pipeline.io import is_temporary, output_paths, read_sidecar, sweep_temporaries
+from pipeline.io import (
+    is_temporary,
+    output_paths,
+    output_texts,
+    read_sidecar,
+    sweep_temporaries,
+)
 from pipeline.read import open_regular
 from pipeline.rules import Rules
 from pipeline.state import (
@@ -121,22 +127,6 @@ def _sidecar_matches(sidecar_path: str, expected: dict[str, Any], source: str) -
         return bool(sidecar.get("source", {}).get("sha256") == file_sha256(source))
     except (OSError, InputError):
         return False  # unreadable now: let the cleaning attempt report why
-
-
-def output_texts(out_dir: str, item: InputFile) -> tuple[str, str]:
-    """``pipeline.io.output_paths`` as text, without building path objects for the usual
-    name; an unusual one goes through ``output_paths``, which refuses names that leave
-    ``out_dir``.
-
-    >>> output_texts("clean", InputFile("raw/a.txt", "sub/a"))
-    ('clean/sub/a.txt', 'clean/sub/a.json')
-    """
-    name = item.output
-    if name.startswith("/") or any(part in ("", ".", "..") for part in name.split("/")):
-        body, sidecar = output_paths(Path(out_dir), item)
-        return str(body), str(sidecar)
-    base = join_text(out_dir, name)
-    return base + ".txt", base + ".json"
 
 
 @dataclass

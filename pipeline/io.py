@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pipeline.article import Article
-from pipeline.discover import InputFile
+from pipeline.discover import InputFile, join_text
 from pipeline.errors import DISK_FULL_ERRNOS, OutputError
 from pipeline.read import path_text
 
@@ -49,6 +49,22 @@ def output_paths(out_dir: Path, item: InputFile) -> tuple[Path, Path]:
         raise OutputError(msg)
     base = out_dir / item.relative
     return base.with_name(base.name + ".txt"), base.with_name(base.name + ".json")
+
+
+def output_texts(out_dir: str, item: InputFile) -> tuple[str, str]:
+    """:func:`output_paths` as text, without building path objects for the usual name (a
+    re-run checks every input); an unusual one goes through ``output_paths``, which refuses
+    names that leave ``out_dir``.
+
+    >>> output_texts("clean", InputFile("raw/a.txt", "sub/a"))
+    ('clean/sub/a.txt', 'clean/sub/a.json')
+    """
+    name = item.output
+    if name.startswith("/") or any(part in ("", ".", "..") for part in name.split("/")):
+        body, sidecar = output_paths(Path(out_dir), item)
+        return str(body), str(sidecar)
+    base = join_text(out_dir, name)
+    return base + ".txt", base + ".json"
 
 
 def sidecar_bytes(article: Article) -> bytes:
