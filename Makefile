@@ -52,10 +52,11 @@ PROFILE_ARGS = --docs $(or $(PROFILE_N),300) --kind $(or $(KIND),seeds) \
 bench-profile: $(STAMP)
 	$(PY) -m bench.hotspots $(strip $(PROFILE_ARGS))
 
-# Quality against gold bodies; the corpus is read by path, never copied into the project.
-CORPUS ?= ../shared/eval/zyte-dev
+# Quality against gold, on both development corpora in one run (CORPUS=path for one only);
+# corpora are read by path, never copied into the project.
+QUALITY_CORPORA ?= ../shared/eval/zyte-dev ../shared/eval/trafilatura-dev
 bench-quality: $(STAMP)
-	$(PY) -m bench.quality $(CORPUS)
+	$(PY) -m bench.quality $(if $(call given,CORPUS),$(CORPUS),$(QUALITY_CORPORA))
 
 # Every rule's regex and whole hostile documents at sizes N and 10N: time ratios near 10 show
 # linear cost (quadratic would be near 100).

@@ -150,6 +150,33 @@ class PageRemoval:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractionChoice:
+    """Which extraction candidate became the text of a page, and why (``pipeline.candidates``).
+
+    ``candidates`` are ``(name, characters, coverage)`` of every candidate tried, the first
+    choice first; ``fallback`` is True when the text is not the first candidate's alone.
+    """
+
+    used: str
+    reason: str
+    candidates: tuple[tuple[str, int, float], ...] = ()
+    added_blocks: int = 0  # blocks of sibling containers the candidate had left out
+    fallback: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "used": self.used,
+            "reason": self.reason,
+            "fallback": self.fallback,
+            "added_blocks": self.added_blocks,
+            "candidates": [
+                {"name": name, "chars": chars, "coverage": round(share, 3)}
+                for name, chars, share in self.candidates
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class PageInfo:
     """What an HTML page said about itself, and what was taken out of it before extraction.
 
@@ -164,6 +191,7 @@ class PageInfo:
     url: str | None = None
     language: str | None = None  # as the page declares it (``<html lang>``)
     removals: tuple[PageRemoval, ...] = ()
+    extraction: ExtractionChoice | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -174,6 +202,7 @@ class PageInfo:
             "url": self.url,
             "language": self.language,
             "found_article": self.found_article,
+            "extraction": self.extraction.to_json() if self.extraction is not None else None,
             "removals": [r.to_json() for r in self.removals],
         }
 

@@ -196,6 +196,8 @@ def _finish(article: Article, ctx: Context) -> Article:
         flags.append("empty_body")
     if article.page is not None and not article.page.found_article:
         flags.append("no_article_found")
+    if article.page is not None and article.page.extraction and article.page.extraction.fallback:
+        flags.append("extraction_fallback")
     return dataclasses.replace(article, language=ctx.document_language, flags=tuple(flags))
 
 

@@ -40,12 +40,14 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.utils import load_html
-from trafilatura.xml import xmltotxt
 
-from pipeline.article import PageInfo, PageRemoval
+from pipeline.article import ExtractionChoice, Kind, PageInfo, PageRemoval
+from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
 from pipeline.decode import decode
-from pipeline.errors import DecodeError
+from pipeline.errors import DecodeError, LimitError
 from pipeline.preclean import SPACES, preclean
+from pipeline.render import blocks_of
+from pipeline.repeats import repeated_blocks
 from pipeline.rules import HtmlSettings
 
 # trafilatura logs "discarding data" and the like as warnings; with no handler configured,
@@ -59,6 +61,8 @@ META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1
 META_CHARSET_BYTES = 4096
 # Dates after this are not page dates; fixed (not "today") so the record never changes.
 MAX_DATE = "2100-12-31"
+# The removal of a block that repeats another (settings: ``repeat_*`` in ``[html]``).
+REPEAT_RULE = "teaser.repeated_block"
 # libxml2 stops building the tree 255 elements deep and drops everything after that point,
 # even text back at the top level: a page that deep is refused rather than silently emptied.
 MAX_PARSER_DEPTH = 255
@@ -101,14 +105,110 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
         return Extraction("", encoding, PageInfo(found_article=False))
     removals = preclean(tree, settings)
     language = _page_language(tree)
+    metadata = _page_metadata(tree)
+    blocks, choice, found = _choose(tree, metadata.url, settings, source_id)
+    text = "\n\n".join(_without_repeats(blocks, settings, removals))
+    page = PageInfo(
+        found_article=bool(text),
+        language=language,
+        removals=tuple(removals),
+        extraction=choice,
+        # No metadata when every extraction discards the page, as when it found the metadata.
+        **_metadata(metadata if found else None),
+    )
+    return Extraction(text, encoding, page)
+
+
+def _choose(
+    tree: lxml.html.HtmlElement, url: str | None, settings: HtmlSettings, source_id: str
+) -> tuple[list[str], ExtractionChoice, bool]:
+    """The blocks of the first extraction unless the page shows it lost the article
+    (``pipeline.candidates``); the choice made, and whether any extraction found a document."""
+    found = paragraphs(tree, settings.paragraph_min_words)
+    first = _candidate(tree, url, settings.extraction, settings, source_id)
+    tried = [(settings.extraction, first, coverage("\n\n".join(first.blocks), found))]
+    best = tried[0]
+    reason = "the first extraction holds the page's paragraph text"
+    if first.error is not None:
+        reason = f"the first extraction failed ({first.error})"
+    elif best[2] < settings.min_coverage:
+        reason = f"the first extraction holds {best[2]:.0%} of the page's paragraph text"
+    if (first.error is not None or best[2] < settings.min_coverage) and (
+        settings.fallback_extraction != settings.extraction
+    ):
+        second = _candidate(tree, url, settings.fallback_extraction, settings, source_id)
+        tried.append(
+            (settings.fallback_extraction, second, coverage("\n\n".join(second.blocks), found))
+        )
+        if second.error is None and (tried[1][2], len(second.text)) > (best[2], len(first.text)):
+            best = tried[1]
+            reason += f"; the {settings.fallback_extraction} extraction holds {best[2]:.0%}"
+    if all(candidate.error is not None for _, candidate, _ in tried):
+        msg = (
+            f"{source_id}: the HTML extractor failed on this page ({first.error}); "
+            "check it is a web page (an SVG or XML file saved as .html is not)"
+        )
+        raise DecodeError(msg)
+    name, chosen, _ = best
+    blocks = list(chosen.blocks)
+    added = add_siblings(blocks, missing_siblings("\n\n".join(blocks), found))
+    if added:
+        reason += f"; {added} block(s) of sibling containers it had left out were added"
+    choice = ExtractionChoice(
+        used=f"trafilatura.{name}" + ("+siblings" if added else ""),
+        reason=reason,
+        candidates=tuple((n, len(c.text), round(s, 3)) for n, c, s in tried),
+        added_blocks=added,
+        fallback=best is not tried[0] or added > 0,
+    )
+    return blocks, choice, any(c.document for _, c, _ in tried)
+
+
+def _without_repeats(
+    blocks: list[str], settings: HtmlSettings, removals: list[PageRemoval]
+) -> list[str]:
+    """The blocks less pull quotes and other repeats of a block (``pipeline.repeats``),
+    each recorded in ``removals``."""
+    if not settings.remove_repeats:
+        return blocks
+    repeats = repeated_blocks(
+        blocks, settings.repeat_min_words, settings.repeat_max_words, settings.repeat_overlap
+    )
+    for index, original in repeats.items():
+        removals.append(
+            PageRemoval(
+                rule=REPEAT_RULE,
+                kind=Kind.TEASER,
+                reason=f"repeats block {original + 1} of the page's text (a pull quote)",
+                element="block",
+                text=blocks[index],
+            )
+        )
+    return [block for index, block in enumerate(blocks) if index not in repeats]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    blocks: tuple[str, ...] = ()
+    document: bool = False  # trafilatura kept the page (else it discarded it)
+    error: str | None = None  # what the extractor raised on this page
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.blocks)
+
+
+def _candidate(
+    tree: lxml.html.HtmlElement, url: str | None, mode: str, settings: HtmlSettings, source_id: str
+) -> _Candidate:
+    """One trafilatura extraction (the tree is copied by trafilatura, never changed)."""
     try:
-        metadata = _page_metadata(tree)
         document = bare_extraction(
             tree,
-            url=metadata.url,  # what bare_extraction would pass on from its own metadata
+            url=url,  # what bare_extraction would pass on from its own metadata
             include_comments=False,
-            favor_precision=settings.extraction == "precision",
-            favor_recall=settings.extraction == "recall",
+            favor_precision=mode == "precision",
+            favor_recall=mode == "recall",
             # Not "python": that format also renders the whole body as text (document.text),
             # which is not used; the body is rendered block by block below. Only the
             # rendering depends on the format, not what is extracted.
@@ -117,16 +217,13 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     except RecursionError as exc:
         msg = f"{source_id}: the page is nested too deeply to extract; it is not a normal page"
         raise DecodeError(msg) from exc
+    except (LimitError, MemoryError):
+        raise
+    except Exception as exc:  # the extractor's own bug on this page: another may not have it
+        LOGGER.debug("%s: %s extraction failed", source_id, mode, exc_info=True)
+        return _Candidate(error=f"{type(exc).__name__}: {exc}"[:200])
     body = getattr(document, "body", None) if document is not None else None
-    text = _body_text(body, settings, removals)
-    page = PageInfo(
-        found_article=bool(text),
-        language=language,
-        removals=tuple(removals),
-        # No metadata when trafilatura discards the page, as when it found the metadata.
-        **_metadata(metadata if document is not None else None),
-    )
-    return Extraction(text, encoding, page)
+    return _Candidate(tuple(blocks_of(body)), document is not None)
 
 
 def _parse(html: str, source_id: str) -> lxml.html.HtmlElement | None:
@@ -210,23 +307,3 @@ def _metadata(document: object) -> dict[str, str | None]:
         "site_name": field("sitename"),
         "url": field("url"),
     }
-
-
-def _body_text(
-    body: etree._Element | None, settings: HtmlSettings, removals: list[PageRemoval]
-) -> str:
-    """One paragraph per top-level block of trafilatura's output, lines within it kept.
-
-    Blocks that a link-share rule recognises (a list of links to other stories) are left
-    out and recorded in ``removals``.
-    """
-    if body is None:
-        return ""
-    blocks = []
-    for child in body:
-        if not isinstance(child.tag, str):
-            continue
-        text = xmltotxt(child, False).strip()
-        if text:
-            blocks.append(text)
-    return "\n\n".join(blocks)

@@ -113,6 +113,18 @@ class HtmlSettings:
     extraction: str  # trafilatura's mode: precision, balanced or recall
     max_element_words: int  # a marked element with more words may wrap the article: kept
     rules: tuple[ElementRule, ...]
+    # When the first extraction looks implausible (``pipeline.candidates``): the mode tried
+    # next, the share of the page's paragraph text below which it is tried, and how many
+    # words make a <p> paragraph text.
+    fallback_extraction: str = "balanced"
+    min_coverage: float = 0.5
+    paragraph_min_words: int = 8
+    # A block of these many words whose shingles are mostly in one longer block is a repeat
+    # of it (a pull quote): ``pipeline.repeats``.
+    repeat_min_words: int = 6
+    repeat_max_words: int = 60
+    repeat_overlap: float = 0.6
+    remove_repeats: bool = True  # off with --disable-kind teaser, the kind it removes as
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,9 @@ class Rules:
             language = dataclasses.replace(language, target=target_language.lower())
         kept = tuple(r for r in self.rules if r.kind not in off)
         html = dataclasses.replace(
-            self.html, rules=tuple(r for r in self.html.rules if r.kind not in off)
+            self.html,
+            rules=tuple(r for r in self.html.rules if r.kind not in off),
+            remove_repeats=self.html.remove_repeats and Kind.TEASER not in off,
         )
         disabled = tuple(sorted({*self.disabled_kinds, *(k.value for k in off)}))
         return dataclasses.replace(
@@ -308,15 +322,39 @@ def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
 
 def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
     where = f"{source}: [html]"
+    # Settings added after a user may have copied the file take their defaults.
+    table = _html_defaults() | table
     extraction = _str(table, "extraction", where)
     if extraction not in EXTRACTION_MODES:
         msg = f"{where}: 'extraction' must be one of {', '.join(EXTRACTION_MODES)}"
+        raise RulesError(msg)
+    fallback = _str(table, "fallback_extraction", where)
+    if fallback not in EXTRACTION_MODES:
+        msg = f"{where}: 'fallback_extraction' must be one of {', '.join(EXTRACTION_MODES)}"
+        raise RulesError(msg)
+    min_coverage = _float(table, "min_coverage", where)
+    if not 0.0 <= min_coverage <= 1.0:
+        msg = f"{where}: 'min_coverage' must be a share between 0 and 1"
         raise RulesError(msg)
     return HtmlSettings(
         extraction=extraction,
         max_element_words=_int(table, "max_element_words", where),
         rules=tuple(_parse_element_rule(raw, source) for raw in _list(table, "rules", where)),
+        fallback_extraction=fallback,
+        min_coverage=min_coverage,
+        paragraph_min_words=_int(table, "paragraph_min_words", where),
+        repeat_min_words=_int(table, "repeat_min_words", where),
+        repeat_max_words=_int(table, "repeat_max_words", where),
+        repeat_overlap=_float(table, "repeat_overlap", where),
     )
+
+
+def _html_defaults() -> dict[str, Any]:
+    return {
+        f.name: f.default
+        for f in dataclasses.fields(HtmlSettings)
+        if f.default is not dataclasses.MISSING
+    }
 
 
 def _parse_element_rule(raw: Any, source: str) -> ElementRule:

@@ -69,3 +69,37 @@ def test_leftovers_are_lines_outside_the_gold_that_a_rule_pattern_knows() -> Non
     gold = "The mayor spoke. Smoke over the city (Photo: Reuters)"
     out = "The mayor spoke.\nSmoke over the city (Photo: Reuters)\nDonate now to keep us going"
     assert leftovers(out, gold, rules) == [("appeal.donate", "Donate now to keep us going")]
+
+
+def test_snippet_metric_sums_counts_over_the_corpus() -> None:
+    from bench.quality import Snippets, snippet_score
+
+    gold = Snippets(("the mayor  spoke",), ("Share this",))
+    score = snippet_score([("the mayor spoke\nShare this", gold), ("", gold)])
+    # tp 1, fn 1, fp 1, tn 1
+    assert (score.recall, score.precision, score.absent, score.empty) == (0.5, 0.5, 0.5, 1)
+    assert score.f1 == pytest.approx(0.5)
+
+
+def test_harness_scores_a_snippet_corpus_and_reports_each_rules_cost(
+    tmp_path: Path, capsys
+) -> None:
+    body = "Russia promised on Tuesday to scale down military operations around Kyiv."
+    for folder in ("gold", "raw_text_region"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "gold" / "p1.json").write_text(
+        '{"with": ["scale down military operations"], "without": ["(Photo: Reuters)"]}'
+    )
+    (tmp_path / "raw_text_region" / "p1.txt").write_text(
+        f"{body}\n\nPeople at the talks (Photo: Reuters)\n"
+    )
+    (tmp_path / "manifest.tsv").write_text("id\tlanguage\np1\ten\n")
+    assert main([str(tmp_path), "--workers", "1"]) == 0
+    shown = capsys.readouterr().out
+    ours = next(line for line in shown.splitlines() if line.startswith("  article-clean "))
+    # P, R, F1, absent, empty, pages: the caption is gone, the story kept
+    assert ours.split()[-6:] == ["1.000", "1.000", "1.000", "1.000", "0", "1"]
+    none = next(line for line in shown.splitlines() if line.startswith("  no cleaning "))
+    assert none.split()[-6:-2] == ["0.500", "1.000", "0.667", "0.000"]
+    rule_line = next(line for line in shown.splitlines() if line.startswith("caption."))
+    assert rule_line.split()[1:] == ["1", "/", "0"]  # one line removed, no must-keep cost
