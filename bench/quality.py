@@ -278,7 +278,8 @@ def _article_clean(path: Path, kind: str, language: str) -> Output:
 def _trafilatura(path: Path, precision: bool) -> Output:
     import trafilatura  # only the HTML baseline needs it
 
-    html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+    # The bytes, not a decoding of ours: trafilatura detects the page's encoding itself.
+    html = gzip.decompress(path.read_bytes())
     text = trafilatura.extract(html, include_comments=False, favor_precision=precision)
     return Output(text or "")
 
