@@ -27,8 +27,10 @@ from pipeline.clean import clean_file
 from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
 from pipeline.incremental import sweep_run
+from pipeline.io import read_sidecar
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
 from pipeline.lock import output_lock
+from pipeline.report import REPORT_NAME, write_report
 from pipeline.rules import Rules, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -43,8 +45,10 @@ ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        rules = load_rules(args.rules).with_options(
-            target_language=args.lang, disabled_kinds=args.disable_kind or ()
+        # ``report`` reads outputs and takes no rules options: it gets the built-in rules.
+        rules = load_rules(getattr(args, "rules", None)).with_options(
+            target_language=getattr(args, "lang", None),
+            disabled_kinds=getattr(args, "disable_kind", None) or (),
         )
     except RulesError as exc:
         print(f"article-clean: {exc}", file=sys.stderr)
@@ -92,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(command=run_explain)
     listing = sub.add_parser("rules", parents=[common], help="list the rules in use")
     listing.set_defaults(command=run_rules)
+    report = sub.add_parser("report", help="write an HTML page showing what was removed")
+    report.add_argument("folder", type=Path, metavar="OUT", help="an output folder of clean")
+    report.add_argument(
+        "--html", type=Path, metavar="FILE", help=f"where to write it (default OUT/{REPORT_NAME})"
+    )
+    report.add_argument(
+        "--run",
+        type=Path,
+        metavar="FILE",
+        help="a flow's run report to summarise too (OUT/_runs/ID.json)",
+    )
+    report.set_defaults(command=run_report)
     return parser
 
 
@@ -289,6 +305,27 @@ def run_rules(args: argparse.Namespace, rules: Rules) -> int:
     print(f"{rules.source} (version {rules.version}, sha256 {rules.sha256[:12]})")
     for rule in rules.rules:
         print(f"{rule.id:34} {rule.kind:9} {rule.stage:9} {rule.description}")
+    return EXIT_OK
+
+
+def run_report(args: argparse.Namespace, rules: Rules) -> int:
+    folder: Path = args.folder
+    if not folder.is_dir():
+        print(one_line(f"article-clean: no such folder: {folder}"), file=sys.stderr)
+        return EXIT_USAGE
+    run = None
+    if args.run is not None:
+        run = read_sidecar(args.run)
+        if run is None or "files" not in run:
+            message = f"{args.run} is not a run report (a flow's {folder}/_runs/ID.json)"
+            print(one_line(f"article-clean: {message}"), file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        dest, summary = write_report(folder, args.html, run=run)
+    except OutputError as exc:
+        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
+        return EXIT_FAILED
+    print(one_line(f"wrote {dest}: {summary.articles} article(s), {summary.removals} removal(s)"))
     return EXIT_OK
 
 
