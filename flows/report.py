@@ -25,7 +25,7 @@ from prefect.logging.handlers import APILogHandler
 from prefect.runtime import flow_run
 
 from pipeline.batch import RunSummary
-from pipeline.cli import one_line
+from pipeline.console import one_line
 from pipeline.corpus import CORPUS_NAME
 from pipeline.io import atomic_write
 from pipeline.report import write_report as write_page
