@@ -25,7 +25,7 @@ from prefect.logging.handlers import APILogHandler
 from prefect.runtime import flow_run
 
 from pipeline.batch import RunSummary
-from pipeline.console import one_line
+from pipeline.console import in_command_terms, one_line
 from pipeline.corpus import CORPUS_NAME
 from pipeline.io import atomic_write
 from pipeline.report import write_report as write_page
@@ -46,7 +46,9 @@ def build_report(
     """The run report: what was seen, cleaned, skipped and failed, and what was removed.
     Failures are listed by output name, then the inputs that could not be given outputs."""
     failed = sorted(summary.failures, key=lambda result: result.output)
-    failures: list[dict[str, Any]] = [{"path": r.path, "error": r.error} for r in failed]
+    failures: list[dict[str, Any]] = [
+        {"path": r.path, "error": in_flow_terms(r.error or "")} for r in failed
+    ]
     failures += conflicts
     cleaned = summary.cleaned
     finished = time.time()
@@ -138,6 +140,16 @@ def name_failures(report: dict[str, Any], path: Path) -> None:
     message = f"{len(failures)} of {report['files']['seen']} file(s) failed (listed in {path})"
     print(f"clean-folder: {message}", file=sys.stderr)
     ui_log(message)
+
+
+def in_flow_terms(message: str) -> str:
+    """The library's message with the flow's names for the limits (its parameters, and the
+    options of ``python -m flows.clean_folder``)."""
+    size, time = (
+        "flow parameter max_bytes, --max-bytes",
+        "flow parameter max_seconds, --max-seconds",
+    )
+    return in_command_terms(message, size, time)
 
 
 def failure_text(failure: dict[str, Any]) -> str:

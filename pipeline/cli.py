@@ -24,7 +24,13 @@ from pipeline import __version__
 from pipeline.article import Article, Kind
 from pipeline.batch import RulesSpec, RunSummary, clean_in_processes, clean_items
 from pipeline.clean import clean_file
-from pipeline.console import name_failures, one_line, print_notes, with_progress
+from pipeline.console import (
+    in_command_terms,
+    name_failures,
+    one_line,
+    print_notes,
+    with_progress,
+)
 from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
 from pipeline.incremental import sweep_run
@@ -32,7 +38,7 @@ from pipeline.io import read_sidecar
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
 from pipeline.lock import output_lock
 from pipeline.report import REPORT_NAME, write_report
-from pipeline.rules import Rules, load_rules
+from pipeline.rules import Rules, builtin_rules_path, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # From this many inputs on, the default is one cleaning process per core: below it, starting
@@ -269,10 +275,13 @@ def print_summary(summary: RunSummary, failed: int, skipped: int, out_dir: Path)
 
 
 def run_explain(args: argparse.Namespace, rules: Rules) -> int:
+    if not args.file.exists() and not args.file.is_symlink():
+        print(one_line(f"article-clean: no such file: {args.file}"), file=sys.stderr)
+        return EXIT_USAGE
     try:
         article = clean_file(args.file, rules=rules, limits=limits_from(args))
     except CleaningError as exc:
-        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
+        print(one_line(f"article-clean: {in_command_terms(str(exc))}"), file=sys.stderr)
         return EXIT_FAILED
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -318,9 +327,14 @@ def explain(article: Article, out: TextIO, *, color: bool) -> None:
 
 
 def run_rules(args: argparse.Namespace, rules: Rules) -> int:
-    print(f"{rules.source} (version {rules.version}, sha256 {rules.sha256[:12]})")
+    """The rules file (an absolute path), then its text rules and its HTML element rules, as
+    ``explain`` and the sidecars cite them."""
+    path = Path(rules.source).resolve() if args.rules is not None else builtin_rules_path()
+    print(one_line(f"{path} (version {rules.version}, sha256 {rules.sha256[:12]})"))
     for rule in rules.rules:
         print(f"{rule.id:34} {rule.kind:9} {rule.stage:9} {rule.description}")
+    for element in rules.html.rules:
+        print(f"{element.id:34} {element.kind:9} {'html':9} {element.description}")
     return EXIT_OK
 
 

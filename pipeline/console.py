@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from pipeline.batch import FileResult
+from pipeline.limits import SIZE_SETTING, TIME_SETTING
 
 SHOW_FAILURES = 10
 # Control characters (a newline in a file name) would split one message over several lines.
@@ -28,12 +29,21 @@ def one_line(message: str) -> str:
     return message.translate(ESCAPES)
 
 
+def in_command_terms(message: str, size: str = "--max-bytes", time: str = "--max-seconds") -> str:
+    """The library's message with a command's option names for the limits.
+
+    >>> in_command_terms("raise the limit (Limits(max_seconds=...)) or check the file")
+    'raise the limit (--max-seconds) or check the file'
+    """
+    return message.replace(SIZE_SETTING, size).replace(TIME_SETTING, time)
+
+
 def name_failures(failures: list[tuple[str, str]], err: TextIO, *, verbose: bool) -> None:
     """``article-clean: failed: <file>: <why>``, for the first ``SHOW_FAILURES`` (all when
     ``verbose``), then how many more."""
     shown = failures if verbose else failures[:SHOW_FAILURES]
     for path, reason in shown:
-        message = reason if reason.startswith(path) else f"{path}: {reason}"
+        message = in_command_terms(reason if reason.startswith(path) else f"{path}: {reason}")
         print(one_line(f"article-clean: failed: {message}"), file=err)
     more = len(failures) - len(shown)
     if more:

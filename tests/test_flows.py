@@ -317,3 +317,11 @@ def test_a_deployment_run_with_failed_files_ends_failed_without_a_traceback(
         in messages
     )
     assert not [m for m in messages if "Traceback" in m]
+
+
+def test_a_limit_is_named_in_the_flow_s_terms(raw: Path, tmp_path: Path) -> None:
+    state, report = run_flow(raw, tmp_path / "clean", max_bytes=1024)
+    assert state.is_failed()
+    errors = [failure["error"] for failure in report["failures"]]
+    assert len(errors) == 2
+    assert all("Raise the limit (flow parameter max_bytes, --max-bytes)" in e for e in errors)
