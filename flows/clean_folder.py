@@ -358,4 +358,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m`, this file is __main__, which a Dask worker cannot import: Dask would
+    # pickle the task by value, dragging in the process pool's lock, and fail. The module's
+    # importable twin has the same flow under its real name.
+    from flows.clean_folder import main as importable_main
+
+    sys.exit(importable_main())

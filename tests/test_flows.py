@@ -325,3 +325,30 @@ def test_a_limit_is_named_in_the_flow_s_terms(raw: Path, tmp_path: Path) -> None
     errors = [failure["error"] for failure in report["failures"]]
     assert len(errors) == 2
     assert all("Raise the limit (flow parameter max_bytes, --max-bytes)" in e for e in errors)
+
+
+def test_the_flow_on_dask_from_the_command_line_prints_its_summary_only(
+    raw: Path, tmp_path: Path
+) -> None:
+    """``python -m flows.clean_folder --dask``: the task is the importable module's (run as
+    __main__ it could not be sent to a worker), and distributed's INFO lines are not shown."""
+    from prefect.settings import get_current_settings
+
+    out = tmp_path / "clean"
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url)}
+    env.pop("DASK_LOGGING__DISTRIBUTED", None)
+    command = [sys.executable, "-m", "flows.clean_folder", "--raw", str(raw), "--out", str(out)]
+    result = subprocess.run(
+        [*command, "--dask", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr
+    assert ": 2 file(s): 2 cleaned, 0 unchanged, 0 failed in " in lines[0]
+    assert lines[1].startswith(f"clean-folder: report {out}/_runs/")
