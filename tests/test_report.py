@@ -65,11 +65,12 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_report_command_writes_one_page_with_every_removal_in_place(cleaned: Path) -> None:
-    result = run_cli("report", str(cleaned))
+    assert cleaned.name == "clean"
+    result = run_cli("report", "clean", cwd=cleaned.parent)  # as the README shows it
     assert result.returncode == 0, result.stderr
     sidecars = [json.loads(p.read_text()) for p in sorted(cleaned.rglob("*.json"))]
     total = sum(len(s["removals"]) + len((s["page"] or {}).get("removals", [])) for s in sidecars)
-    assert result.stdout == f"wrote {cleaned}/report.html: 4 article(s), {total} removal(s)\n"
+    assert result.stdout == f"wrote clean/report.html: 4 article(s), {total} removal(s)\n"
     structure, data = parse(cleaned / "report.html")
     assert {"q", "kind", "rule", "flag", "only", "list", "prev", "next"} <= structure.ids
     names = [a["n"] for a in data["a"]]
