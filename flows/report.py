@@ -83,15 +83,16 @@ def write_report(out: Path, report: dict[str, Any], cleaned: list[str] | None = 
 
 
 def prune_reports(out: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` runs' reports (JSON and HTML) in ``_runs``; return
-    what was deleted. Newest by modification time: a run's files are written once, at its end."""
+    """Delete all but the newest ``keep`` runs' reports (JSON and HTML) in ``_runs``, at least
+    the run just written; return what was deleted. Newest by modification time: a run's files
+    are written once, at its end."""
     folder = out / RUNS_FOLDER
     try:
         reports = [(p.stat().st_mtime_ns, p.name, p) for p in folder.glob("*.json")]
     except OSError:
         return []
     deleted: list[Path] = []
-    for _, _, path in sorted(reports, reverse=True)[max(keep, 0) :]:
+    for _, _, path in sorted(reports, reverse=True)[max(keep, 1) :]:
         for old in (path, path.with_suffix(".html")):
             old.unlink(missing_ok=True)
             deleted.append(old)
@@ -145,11 +146,9 @@ def name_failures(report: dict[str, Any], path: Path) -> None:
 def in_flow_terms(message: str) -> str:
     """The library's message with the flow's names for the limits (its parameters, and the
     options of ``python -m flows.clean_folder``)."""
-    size, time = (
-        "flow parameter max_bytes, --max-bytes",
-        "flow parameter max_seconds, --max-seconds",
-    )
-    return in_command_terms(message, size, time)
+    size = "flow parameter max_bytes, --max-bytes"
+    seconds = "flow parameter max_seconds, --max-seconds"
+    return in_command_terms(message, size, seconds)
 
 
 def failure_text(failure: dict[str, Any]) -> str:

@@ -29,13 +29,15 @@ def one_line(message: str) -> str:
     return message.translate(ESCAPES)
 
 
-def in_command_terms(message: str, size: str = "--max-bytes", time: str = "--max-seconds") -> str:
+def in_command_terms(
+    message: str, size: str = "--max-bytes", seconds: str = "--max-seconds"
+) -> str:
     """The library's message with a command's option names for the limits.
 
     >>> in_command_terms("raise the limit (Limits(max_seconds=...)) or check the file")
     'raise the limit (--max-seconds) or check the file'
     """
-    return message.replace(SIZE_SETTING, size).replace(TIME_SETTING, time)
+    return message.replace(SIZE_SETTING, size).replace(TIME_SETTING, seconds)
 
 
 def name_failures(failures: list[tuple[str, str]], err: TextIO, *, verbose: bool) -> None:
