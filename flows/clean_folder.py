@@ -46,6 +46,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.report import (
     KEEP_RUNS,
     RUNS_FOLDER,
+    UI_LOG,
     build_report,
     name_failures,
     prune_reports,
@@ -183,6 +184,7 @@ def clean_folder(
     report, page = outcome
     publish(report, page)
     print(summary_line(report), file=sys.stderr)
+    UI_LOG.info(f"{summary_line(report)}; report {page}")
     print(f"clean-folder: report {page}", file=sys.stderr)
     failed = report["files"]["failed"]
     if failed:

@@ -1,19 +1,19 @@
 """A rules file's own examples, checked when it is loaded: a user's file as the built-in one
 is checked by the test suite (``tests/test_rule_examples.py``, the same judgement).
 
-Guarantees: every text rule's ``examples.match`` is removed by that rule and none of its
+Guarantees: every rule's ``examples.match`` is removed by that rule and none of its
 ``examples.no_match`` is, or loading fails with a :class:`RulesError` naming the rule, the
 example and what to do. Line (classify) rules are judged on the example line alone, as a line
 of an English article; revise and structure rules on the example as a whole document, through
-the full pipeline with the file's rules. The HTML element rules' examples are pages and are
-left to the suite.
+the full pipeline with the file's rules; HTML element rules on the example fragment inside an
+``<article>``, by the pre-clean (as ``tests/unit/test_html.py`` does).
 """
 
 from __future__ import annotations
 
 from pipeline.article import Segment, Stage
 from pipeline.errors import RulesError
-from pipeline.rules import Rule, Rules
+from pipeline.rules import ElementRule, Rule, Rules
 
 # Line examples are lines of an English article (a one-line German example would be a German
 # document on its own, and the language filter rightly stands down for those).
@@ -22,17 +22,35 @@ EXAMPLE_LANGUAGE = "en"
 
 def check_examples(rules: Rules) -> None:
     """Raise :class:`RulesError` at the first rule that disagrees with one of its examples."""
-    for rule in rules.rules:
+    every: tuple[Rule | ElementRule, ...] = (*rules.rules, *rules.html.rules)
+    for rule in every:
         for expected, examples, field in (
             (True, rule.examples_match, "examples.match"),
             (False, rule.examples_no_match, "examples.no_match"),
         ):
             for example in examples:
-                if fires(rules, rule, example) != expected:
+                removed = (
+                    fires(rules, rule, example)
+                    if isinstance(rule, Rule)
+                    else element_fires(rules, rule, example)
+                )
+                if removed != expected:
                     raise RulesError(_message(rules, rule, example, field, expected))
 
 
-def _message(rules: Rules, rule: Rule, example: str, field: str, expected: bool) -> str:
+def element_fires(rules: Rules, rule: ElementRule, fragment: str) -> bool:
+    """Whether the pre-clean takes ``fragment`` out of an article by ``rule``."""
+    import lxml.html
+
+    from pipeline.preclean import preclean
+
+    tree = lxml.html.fromstring(f"<html><body><article>{fragment}</article></body></html>")
+    return any(removal.rule == rule.id for removal in preclean(tree, rules.html))
+
+
+def _message(
+    rules: Rules, rule: Rule | ElementRule, example: str, field: str, expected: bool
+) -> str:
     shown = example if len(example) <= 80 else example[:79] + "…"
     if expected:
         what = "is not removed by the rule; change the rule so that it matches, or the example"

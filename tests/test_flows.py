@@ -276,6 +276,7 @@ def test_failed_files_are_named_on_the_console_and_in_the_ui_log(
     failed = [m for m in messages if m.startswith("failed: ")]
     assert len(failed) == 12
     assert f"failed: {raw}/picture11.txt: this is a PNG image" in "\n".join(failed)
+    assert [m for m in messages if ": 14 file(s): 2 cleaned, 0 unchanged, 12 failed in " in m]
     assert not [m for m in messages if "Traceback" in m]
 
 

@@ -115,3 +115,10 @@ def test_rules_lists_the_html_rules_and_an_absolute_path() -> None:
     html = [line for line in lines if line.split()[2] == "html"]
     assert [line.split()[0] for line in html] == [r.id for r in load_rules().html.rules]
     assert "caption.figcaption" in ids  # what explain cites for a page's figcaption
+
+
+def test_a_user_rules_file_has_its_html_rules_examples_checked(tmp_path: Path) -> None:
+    retagged = BUILTIN.replace('tags = ["figcaption"]', 'tags = ["aside"]')
+    assert retagged != BUILTIN
+    with pytest.raises(RulesError, match=r"rule caption.figcaption: examples.match '<figure>"):
+        load_rules(rules_file(tmp_path, retagged))
