@@ -43,7 +43,19 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.report import RUNS_FOLDER, build_report, publish, summary_line, write_report
+from flows.report import (
+    KEEP_RUNS,
+    RUNS_FOLDER,
+    UI_LOG,
+    build_report,
+    name_failures,
+    prune_reports,
+    publish,
+    quiet_failed_runs,
+    summary_line,
+    ui_log,
+    write_report,
+)
 from pipeline.batch import (
     IN_FLIGHT_PER_WORKER,
     FileResult,
@@ -63,6 +75,7 @@ from pipeline.lock import output_lock
 from pipeline.read import path_text
 from pipeline.state import STATE_NAME
 
+quiet_failed_runs()
 _POOL: dict[int, ProcessPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()  # batches start on several threads at once
 
@@ -143,31 +156,39 @@ def clean_folder(
     inline: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_seconds: float = DEFAULT_MAX_SECONDS,
+    keep_runs: int = KEEP_RUNS,
 ) -> State[Any]:
     """Clean new and changed inputs of ``raw_dir`` into ``out_dir``.
 
     ``workers``: cleaning processes (default: one per core). ``inline``: clean inside each
     task instead (the task runner supplies the parallelism, as on Dask). ``batch_size``: files
     per task (default: sized to keep every worker busy). ``max_bytes``, ``max_seconds``: the
-    per-file limits; a file over one is reported as failed, never cut short.
+    per-file limits; a file over one is reported as failed, never cut short. ``keep_runs``:
+    run reports kept in ``out_dir/_runs`` (the newest; older ones are deleted).
     """
     started = time.time()
     spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
     workers = (os.cpu_count() or 1) if workers is None else workers
     job = Job(Path(raw_dir), Path(out_dir), spec, Limits(max_bytes, max_seconds),
-              batch_size, workers, inline)  # fmt: skip
+              batch_size, workers, inline, keep_runs)  # fmt: skip
     parameters = {"raw_dir": raw_dir, "out_dir": out_dir, "rules_path": rules_path,
                   "target_language": target_language, "disabled_kinds": list(spec.disabled_kinds),
                   "batch_size": batch_size, "workers": workers, "inline": inline,
-                  "max_bytes": max_bytes, "max_seconds": max_seconds}  # fmt: skip
-    report = run_locked(job, started, parameters)
-    if isinstance(report, str):
-        print(f"clean-folder: {report}", file=sys.stderr)
-        return Failed(message=report)
-    publish(report)
-    failed = report["files"]["failed"]
+                  "max_bytes": max_bytes, "max_seconds": max_seconds,
+                  "keep_runs": keep_runs}  # fmt: skip
+    outcome = run_locked(job, started, parameters)
+    if isinstance(outcome, str):
+        print(f"clean-folder: {outcome}", file=sys.stderr)
+        ui_log(f"clean-folder: {outcome}")
+        return Failed(message=outcome)
+    report, page = outcome
+    publish(report, page)
     print(summary_line(report), file=sys.stderr)
+    UI_LOG.info(f"{summary_line(report)}; report {page}")
+    print(f"clean-folder: report {page}", file=sys.stderr)
+    failed = report["files"]["failed"]
     if failed:
+        name_failures(report, job.out / RUNS_FOLDER / f"{report['run_id']}.json")
         return Failed(message=f"{failed} of {report['files']['seen']} file(s) failed")
     return Completed(message=summary_line(report))
 
@@ -183,9 +204,12 @@ class Job:
     batch_size: int | None
     workers: int
     inline: bool
+    keep_runs: int = KEEP_RUNS
 
 
-def run_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str, Any] | str:
+def run_locked(
+    job: Job, started: float, parameters: dict[str, Any]
+) -> tuple[dict[str, Any], Path] | str:
     """The run's report, from under the output folder's lock; or why it could not start."""
     if output_is_input([job.raw], job.out) is not None:
         return f"the output folder is the input folder {job.raw}; choose another"
@@ -196,9 +220,11 @@ def run_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str
         return str(exc)
 
 
-def clean_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[str, Any]:
+def clean_locked(
+    job: Job, started: float, parameters: dict[str, Any]
+) -> tuple[dict[str, Any], Path]:
     """Plan, sweep, clean, then bring the corpus and the state up to date and write the
-    report: all under the lock."""
+    report and its page (over the articles this run wrote): all under the lock."""
     planned, conflicts = plan(job.raw, job.out, job.spec)
     sweep_run(
         job.out,
@@ -214,8 +240,9 @@ def clean_locked(job: Job, started: float, parameters: dict[str, Any]) -> dict[s
         confirm_fresh(planned, fresh)
     records = finish_corpus(planned, sorted([*fresh, *planned.current], key=lambda i: i.output))
     report = build_report(summary, len(planned.current), conflicts, records, started, parameters)
-    write_report(job.out, report)
-    return report
+    page = write_report(job.out, report, [i.output for i in fresh])
+    prune_reports(job.out, job.keep_runs)
+    return report, page
 
 
 def fresh_items(cleaning: list[InputFile], summary: RunSummary) -> list[InputFile]:
@@ -290,6 +317,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch-size", type=int, help="files per task (default: automatic)")
     parser.add_argument("--workers", type=int, help="cleaning processes (default: one per core)")
     add_limit_options(parser)
+    parser.add_argument(
+        "--keep-runs",
+        type=int,
+        default=KEEP_RUNS,
+        metavar="N",
+        help=f"run reports to keep in OUT/_runs (default {KEEP_RUNS})",
+    )
     parser.add_argument("--dask", action="store_true", help="run on a new local Dask cluster")
     parser.add_argument("--dask-address", help="run on the Dask scheduler at this address")
     return parser
@@ -320,9 +354,15 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         max_bytes=args.max_bytes,
         max_seconds=args.max_seconds,
+        keep_runs=args.keep_runs,
     )
     return 1 if state.is_failed() else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m`, this file is __main__, which a Dask worker cannot import: Dask would
+    # pickle the task by value, dragging in the process pool's lock, and fail. The module's
+    # importable twin has the same flow under its real name.
+    from flows.clean_folder import main as importable_main
+
+    sys.exit(importable_main())

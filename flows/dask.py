@@ -37,7 +37,9 @@ def dask_runner(address: str | None = None, workers: int | None = None) -> DaskT
     if address:
         return DaskTaskRunner(address=address)
     env = {"PREFECT_API_URL": prefect_api_url()}
-    for name in ("PREFECT_HOME", "PREFECT_LOGGING_LEVEL", "PREFECT_SERVER_ANALYTICS_ENABLED"):
+    quiet = ("PREFECT_LOGGING_LEVEL", "PREFECT_SERVER_ANALYTICS_ENABLED", "DO_NOT_TRACK",
+             "DASK_LOGGING__DISTRIBUTED")  # fmt: skip
+    for name in ("PREFECT_HOME", *quiet):
         if name in os.environ:
             env[name] = os.environ[name]
     cluster: dict[str, Any] = {

@@ -7,8 +7,9 @@ so a quiet folder costs a hash per file.
 
 Scheduling needs a real Prefect server. When ``PREFECT_API_URL`` is not set, this starts one
 on 127.0.0.1:4200 (UI at http://127.0.0.1:4200) and stops it on Ctrl-C; when it is set, it
-only serves against that server. Trigger a run by hand with
-``prefect deployment run 'clean-folder/scheduled-clean'``.
+only serves against that server. It prints the command that triggers a run by hand from
+another shell (with ``PREFECT_API_URL``: without it, ``prefect`` would start a temporary server
+of its own and find no deployment).
 
 Prefect is imported only after the server address is known: its settings are read at import.
 """
@@ -87,6 +88,16 @@ def start_server() -> subprocess.Popen[bytes]:
     raise RuntimeError(msg)
 
 
+def banner(name: str) -> str:
+    """What ``serve`` prints once it is up: the deployment and how to trigger it by hand."""
+    prefect = Path(sys.executable).with_name("prefect")
+    api = os.environ.get("PREFECT_API_URL", f"http://{HOST}:{PORT}/api")
+    return (
+        f"serving clean-folder/{name}; Ctrl-C stops it. To run it now, from another shell:\n"
+        f"  PREFECT_API_URL={api} {prefect} deployment run 'clean-folder/{name}'"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve clean-folder on a schedule.")
     parser.add_argument("--raw", default="raw")
@@ -112,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             args.rules,
             args.lang,
         )
-        serve(build_deployment(options))
+        print(banner(args.name), file=sys.stderr)
+        # Prefect's own banner suggests a bare `prefect deployment run`, which in another
+        # shell (no PREFECT_API_URL) starts a second, temporary server: ours says what works.
+        serve(build_deployment(options), print_starting_message=False)
     except KeyboardInterrupt:
         pass
     finally:

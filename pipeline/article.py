@@ -313,6 +313,10 @@ class Article:
             ],
             "normalisation": self.repairs.to_json(),
             "removals": [r.to_json(self.text) for r in self.removals],
+            # Where each kept line sits: with the removals, the whole text minus its blank
+            # lines, so the report can show every removal in place (the body alone cannot say
+            # on which side of a run of blank lines a removed line stood).
+            "kept": [[s.start, s.end] for s in self.kept()],
             "stats": self.stats(),
             "pipeline": {
                 "version": self.pipeline.version,

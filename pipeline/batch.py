@@ -29,7 +29,7 @@ from pipeline.clean import clean_file
 from pipeline.discover import InputFile
 from pipeline.errors import PERMANENT_ERRNOS, CleaningError, InputError, OutputError
 from pipeline.io import write_outputs
-from pipeline.limits import Limits
+from pipeline.limits import SIZE_SETTING, Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
 
@@ -202,7 +202,7 @@ def unexpected(exc: Exception) -> str:
     if isinstance(exc, RecursionError):
         return "it is nested too deeply to clean; check the file is an article"
     if isinstance(exc, MemoryError):
-        return "cleaning it ran out of memory; lower the size limit (--max-bytes) or split it"
+        return f"cleaning it ran out of memory; lower the size limit ({SIZE_SETTING}) or split it"
     return (
         f"unexpected error ({type(exc).__name__}: {exc}); this is a bug in article-clean, "
         "please report it with the file"

@@ -72,6 +72,13 @@ def clean_bytes(
 
     ``timings``, when given, accumulates seconds per stage (for the benchmark).
     """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        # A str would fail deep inside, in the gzip test, with a TypeError that names no one.
+        msg = (
+            f"clean_bytes takes the document's bytes, not {type(data).__name__}; pass "
+            "text.encode('utf-8') for text already decoded, or clean_file(path) for a file"
+        )
+        raise TypeError(msg)
     with enforced(limits or Limits(), source_id, len(data)):
         return _clean_bytes(data, source_id, rules, fmt, timings)
 

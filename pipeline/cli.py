@@ -24,27 +24,36 @@ from pipeline import __version__
 from pipeline.article import Article, Kind
 from pipeline.batch import RulesSpec, RunSummary, clean_in_processes, clean_items
 from pipeline.clean import clean_file
+from pipeline.console import (
+    in_command_terms,
+    name_failures,
+    one_line,
+    print_notes,
+    with_progress,
+)
 from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
 from pipeline.incremental import sweep_run
+from pipeline.io import read_sidecar
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
 from pipeline.lock import output_lock
-from pipeline.rules import Rules, load_rules
+from pipeline.report import REPORT_NAME, write_report
+from pipeline.rules import Rules, builtin_rules_path, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # From this many inputs on, the default is one cleaning process per core: below it, starting
 # the processes (~1 s each, they import trafilatura) costs more than it saves.
 PARALLEL_FROM = 200
 RED, YELLOW, DIM, BOLD, RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
-# Control characters (a newline in a file name) would split one message over several lines.
-ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        rules = load_rules(args.rules).with_options(
-            target_language=args.lang, disabled_kinds=args.disable_kind or ()
+        # ``report`` reads outputs and takes no rules options: it gets the built-in rules.
+        rules = load_rules(getattr(args, "rules", None)).with_options(
+            target_language=getattr(args, "lang", None),
+            disabled_kinds=getattr(args, "disable_kind", None) or (),
         )
     except RulesError as exc:
         print(f"article-clean: {exc}", file=sys.stderr)
@@ -76,9 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_limit_options(limits)
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     clean = sub.add_parser("clean", parents=[common, limits], help="clean files and folders")
-    clean.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    clean.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="INPUT",
+        help="files and folders to clean (folders recursively: .txt, .text, .html, .htm, .gz)",
+    )
     clean.add_argument("--out", type=Path, required=True, help="output folder")
-    clean.add_argument("-q", "--quiet", action="store_true", help="print failures only")
+    clean.add_argument(
+        "-q", "--quiet", action="store_true", help="print failures only (no summary, no notes)"
+    )
+    clean.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="name every failed file and every flagged file (default: the first ten failures, "
+        "notes counted by flag)",
+    )
     clean.add_argument(
         "--workers",
         type=_workers,
@@ -87,11 +111,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.set_defaults(command=run_clean)
     explain = sub.add_parser("explain", parents=[common, limits], help="show removals in a file")
-    explain.add_argument("file", type=Path)
-    explain.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    explain.add_argument(
+        "file", type=Path, metavar="FILE", help="a text or HTML file (gzipped or not) to clean"
+    )
+    explain.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the marks: auto (on a terminal, unless NO_COLOR is set), always or never",
+    )
     explain.set_defaults(command=run_explain)
     listing = sub.add_parser("rules", parents=[common], help="list the rules in use")
     listing.set_defaults(command=run_rules)
+    report = sub.add_parser("report", help="write an HTML page showing what was removed")
+    report.add_argument("folder", type=Path, metavar="OUT", help="an output folder of clean")
+    report.add_argument(
+        "--html", type=Path, metavar="FILE", help=f"where to write it (default OUT/{REPORT_NAME})"
+    )
+    report.add_argument(
+        "--run",
+        type=Path,
+        metavar="FILE",
+        help="a flow's run report to summarise too (OUT/_runs/ID.json)",
+    )
+    report.set_defaults(command=run_report)
     return parser
 
 
@@ -151,16 +194,17 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
     spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
     workers = args.workers or default_workers(len(found.inputs))
     try:
-        summary = clean_locked(found, out_dir, rules, limits_from(args), (spec, workers))
+        progress = sys.stderr.isatty() and not args.quiet
+        parallel = (spec, workers)
+        summary = clean_locked(found, out_dir, rules, limits_from(args), parallel, progress)
     except OutputError as exc:  # the output folder cannot be locked or swept
         print(one_line(f"article-clean: {exc}"), file=sys.stderr)
         return EXIT_FAILED
     failures = [(str(path), reason) for path, reason in found.conflicts]
     failures += [(r.path, r.error or "") for r in summary.failures]
-    for path, reason in failures:
-        message = reason if reason.startswith(path) else f"{path}: {reason}"
-        print(one_line(f"article-clean: failed: {message}"), file=sys.stderr)
+    name_failures(failures, sys.stderr, verbose=args.verbose)
     if not args.quiet:
+        print_notes(summary.notes, sys.stderr, verbose=args.verbose)
         print_summary(summary, len(failures), len(found.skipped), out_dir)
     if failures:
         total = summary.results + len(found.conflicts)
@@ -174,10 +218,12 @@ def clean_locked(
     rules: Rules,
     limits: Limits,
     parallel: tuple[RulesSpec, int] | None = None,
+    progress: bool = False,
 ) -> RunSummary:
     """Under the output folder's lock: sweep what a killed run left, then clean every input,
     on ``parallel``'s number of worker processes (loading the rules from its spec) when that
-    is more than one. Results are folded into a summary as they come, not kept."""
+    is more than one. Results are folded into a summary as they come, not kept; with
+    ``progress``, a progress bar on stderr follows them."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
@@ -187,8 +233,11 @@ def clean_locked(
         sweep_run(out_dir, found.inputs)
         if parallel is not None and parallel[1] > 1 and len(found.inputs) > 1:
             spec, workers = parallel
-            return summary.add_all(clean_in_processes(found.inputs, out_dir, spec, limits, workers))
-        return summary.add_all(clean_items(found.inputs, out_dir, rules, limits))
+            results = clean_in_processes(found.inputs, out_dir, spec, limits, workers)
+        else:
+            results = clean_items(found.inputs, out_dir, rules, limits)
+        total = len(found.inputs)
+        return summary.add_all(with_progress(results, total, sys.stderr, show=progress))
 
 
 def default_workers(files: int) -> int:
@@ -211,18 +260,7 @@ def _workers(value: str) -> int:
     return workers
 
 
-def one_line(message: str) -> str:
-    """The message with control characters escaped, so that it prints as one line.
-
-    >>> one_line("failed: raw/two\\nlines.txt")
-    'failed: raw/two\\\\nlines.txt'
-    """
-    return message.translate(ESCAPES)
-
-
 def print_summary(summary: RunSummary, failed: int, skipped: int, out_dir: Path) -> None:
-    for path, flag in summary.notes:
-        print(one_line(f"note: {path}: {flag.replace('_', ' ')}"))
     print(
         f"cleaned {summary.cleaned} file(s) into {out_dir}/ "
         f"({failed} failed, {skipped} other file(s) passed over)"
@@ -237,10 +275,13 @@ def print_summary(summary: RunSummary, failed: int, skipped: int, out_dir: Path)
 
 
 def run_explain(args: argparse.Namespace, rules: Rules) -> int:
+    if not args.file.exists() and not args.file.is_symlink():
+        print(one_line(f"article-clean: no such file: {args.file}"), file=sys.stderr)
+        return EXIT_USAGE
     try:
         article = clean_file(args.file, rules=rules, limits=limits_from(args))
     except CleaningError as exc:
-        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
+        print(one_line(f"article-clean: {in_command_terms(str(exc))}"), file=sys.stderr)
         return EXIT_FAILED
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -286,9 +327,35 @@ def explain(article: Article, out: TextIO, *, color: bool) -> None:
 
 
 def run_rules(args: argparse.Namespace, rules: Rules) -> int:
-    print(f"{rules.source} (version {rules.version}, sha256 {rules.sha256[:12]})")
+    """The rules file (an absolute path), then its text rules and its HTML element rules, as
+    ``explain`` and the sidecars cite them."""
+    path = Path(rules.source).resolve() if args.rules is not None else builtin_rules_path()
+    print(one_line(f"{path} (version {rules.version}, sha256 {rules.sha256[:12]})"))
     for rule in rules.rules:
         print(f"{rule.id:34} {rule.kind:9} {rule.stage:9} {rule.description}")
+    for element in rules.html.rules:
+        print(f"{element.id:34} {element.kind:9} {'html':9} {element.description}")
+    return EXIT_OK
+
+
+def run_report(args: argparse.Namespace, rules: Rules) -> int:
+    folder: Path = args.folder
+    if not folder.is_dir():
+        print(one_line(f"article-clean: no such folder: {folder}"), file=sys.stderr)
+        return EXIT_USAGE
+    run = None
+    if args.run is not None:
+        run = read_sidecar(args.run)
+        if run is None or "files" not in run:
+            message = f"{args.run} is not a run report (a flow's {folder}/_runs/ID.json)"
+            print(one_line(f"article-clean: {message}"), file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        dest, summary = write_report(folder, args.html, run=run)
+    except OutputError as exc:
+        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
+        return EXIT_FAILED
+    print(one_line(f"wrote {dest}: {summary.articles} article(s), {summary.removals} removal(s)"))
     return EXIT_OK
 
 

@@ -28,6 +28,10 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Ten times what the default size limit takes on this project's 2-core machine.
 DEFAULT_MAX_SECONDS = 60.0
 SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+# How messages name the limits: in the library's terms. The command line and the flow put
+# their own option names in their place (``pipeline.console.in_command_terms``).
+SIZE_SETTING = "Limits(max_bytes=...)"
+TIME_SETTING = "Limits(max_seconds=...)"
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def check_size(size: int, max_bytes: int, source_id: str, what: str = "is") -> N
     if size > max_bytes:
         msg = (
             f"{source_id}: {what} {describe_size(size)}, over the size limit of "
-            f"{describe_size(max_bytes)}; it was not cleaned. Raise the limit (--max-bytes) "
+            f"{describe_size(max_bytes)}; it was not cleaned. Raise the limit ({SIZE_SETTING}) "
             "if it really is one article, or split it"
         )
         raise LimitError(msg)
@@ -82,7 +86,7 @@ def check_time() -> None:
     if active is not None and time.monotonic() > active.deadline:
         msg = (
             f"{active.source_id}: cleaning took longer than the time limit of "
-            f"{active.limits.max_seconds:g} s and was stopped; raise the limit (--max-seconds) "
+            f"{active.limits.max_seconds:g} s and was stopped; raise the limit ({TIME_SETTING}) "
             "or check that the file is an article"
         )
         raise LimitError(msg)

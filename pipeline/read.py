@@ -97,7 +97,7 @@ def input_error(name: str, exc: OSError) -> InputError:
     advice = {
         errno.EACCES: "this user may not read it; fix its permissions or leave it out",
         errno.EPERM: "this user may not read it; fix its permissions or leave it out",
-        errno.ENOENT: "it was deleted or moved while the run went on",
+        errno.ENOENT: "check the name (if it was there before, it was deleted or moved)",
     }.get(exc.errno or 0, "check the file exists and is readable")
     reason = exc.strerror or str(exc)
     retryable = exc.errno not in PERMANENT_ERRNOS
@@ -138,7 +138,8 @@ def gunzip_if_needed(data: bytes, source_id: str, max_bytes: int | None = None) 
     if len(unpacked) > limit:
         msg = (
             f"{source_id}: unpacks to more than the size limit of {describe_size(limit)}; "
-            "it was not cleaned. Raise the limit (--max-bytes) if it really is one article"
+            f"it was not cleaned. Raise the limit ({limits.SIZE_SETTING}) if it really is one "
+            "article"
         )
         raise LimitError(msg)
     return unpacked

@@ -164,7 +164,8 @@ class Rules:
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
-    """Load ``path``, or the rules shipped with the package when ``path`` is None."""
+    """Load ``path``, or the rules shipped with the package when ``path`` is None. A file
+    given is checked as the built-in one is by the test suite: its rules' examples too."""
     if path is None:
         data = resources.files("pipeline.data").joinpath(DEFAULT_RULES).read_bytes()
         source = f"pipeline/data/{DEFAULT_RULES}"
@@ -175,7 +176,30 @@ def load_rules(path: str | Path | None = None) -> Rules:
             msg = f"cannot read rules file {path}: {exc.strerror}"
             raise RulesError(msg) from exc
         source = str(path)
-    return parse_rules(data, source)
+    rules = parse_rules(data, source)
+    if path is not None:
+        from pipeline.rules_check import check_examples  # it imports the pipeline, which imports us
+
+        check_examples(rules)
+    return rules
+
+
+def builtin_rules_path() -> Path:
+    """Where the rules shipped with the package are, as an absolute path (to copy and edit)."""
+    return Path(str(resources.files("pipeline.data").joinpath(DEFAULT_RULES))).resolve()
+
+
+def missing_top_level(doc: dict[str, Any], source: str) -> RulesError | None:
+    """An error that says what an empty file, or one without ``version``, lacks."""
+    if not doc:
+        msg = (
+            f"{source}: the file is empty; a rules file needs version, [settings], [language], "
+            f"[html] and [[rules]]: start from a copy of the built-in file ({builtin_rules_path()})"
+        )
+        return RulesError(msg)
+    if "version" not in doc:
+        return RulesError(f"{source}: 'version' is missing; put version = 1 at the top")
+    return None
 
 
 def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
@@ -184,6 +208,9 @@ def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"{source}: not valid TOML: {exc}"
         raise RulesError(msg) from exc
+    missing = missing_top_level(doc, source)
+    if missing is not None:
+        raise missing
     version = doc.get("version")
     if not isinstance(version, int):
         msg = f"{source}: top-level 'version' must be an integer"
@@ -407,10 +434,13 @@ def _parse_stage(value: Any, where: str) -> Stage:
 
 
 def _parse_enum(enum: type[E], value: Any, name: str, where: str) -> E:
+    choices = ", ".join(member.value for member in enum)
+    if value is None:
+        msg = f"{where}: '{name}' is missing; give one of {choices}"
+        raise RulesError(msg)
     try:
         return enum(value)
     except ValueError:
-        choices = ", ".join(member.value for member in enum)
         msg = f"{where}: '{name}' {value!r} is not one of {choices}"
         raise RulesError(msg) from None
 

@@ -81,7 +81,7 @@ def test_the_cli_reports_each_bad_file_and_how_many_failed(tmp_path: Path, capsy
     make_fifo(raw / "pipe.txt")
     before = snapshot(raw)
     out = tmp_path / "out"
-    assert main(["clean", str(raw), "--out", str(out)]) == 1
+    assert main(["clean", str(raw), "--out", str(out), "-v"]) == 1  # -v: every failure named
     err = capsys.readouterr().err.splitlines()
     failed = {
         line.split(": ", 3)[2]: line for line in err if line.startswith("article-clean: failed")

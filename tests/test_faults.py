@@ -223,8 +223,9 @@ import hashlib, json, os, subprocess, sys
 cli, mount, small, big = sys.argv[1:5]
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=320k", "tmpfs", mount], check=True)
 out = os.path.join(mount, "out")
-runs = [subprocess.run([cli, "clean", raw, "--out", out, "-q"], capture_output=True, text=True)
-        for raw in (small, big)]
+# -v: every failure named (by default the first ten, then a count)
+runs = [subprocess.run([cli, "clean", raw, "--out", out, "-q", "-v"], capture_output=True,
+                       text=True) for raw in (small, big)]
 listing = {}
 for folder, _, names in os.walk(out):
     for name in names:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -204,3 +206,150 @@ def test_a_crashed_batch_fails_each_of_its_files(
     assert state.is_failed()
     assert report["files"] == {"seen": 2, "cleaned": 0, "skipped": 0, "failed": 2}
     assert all("batch failed: ValueError('worker bug')" in f["error"] for f in report["failures"])
+
+
+def test_each_run_writes_its_page_and_links_it_from_the_ui(raw: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    out = tmp_path / "clean"
+    state, report = run_flow(raw, out)
+    page = out / "_runs" / f"{state.state_details.flow_run_id}.html"
+    text = page.read_text(encoding="utf-8")
+    blob = text.split('<script type="application/json" id="data">')[1].split("</script>")[0]
+    data = json.loads(blob)
+    assert [a["n"] for a in data["a"]] == [s.stem for s in SEED_FILES]
+    removed = sum(1 for a in data["a"] for line in a["l"] if line[1] >= 0)
+    assert removed == sum(report["removed_by_kind"].values())
+    assert "Files in this run" in text
+    only_this_run = ArtifactFilter(
+        flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+    )
+    with get_client(sync_client=True) as client:
+        artifacts = {a.key: a for a in client.read_artifacts(artifact_filter=only_this_run)}
+    assert page.resolve().as_uri() in artifacts["clean-folder-report"].data
+    assert page.resolve().as_uri() in artifacts["clean-folder-summary"].data
+    state, _ = run_flow(raw, out)  # nothing to clean: a page with no article
+    page = out / "_runs" / f"{state.state_details.flow_run_id}.html"
+    assert '{"a":[],"m":[]}' in page.read_text(encoding="utf-8")
+
+
+def test_runs_folder_keeps_the_newest_reports_only(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run_flow(raw, out)
+    state, _ = run_flow(raw, out, keep_runs=1)
+    run_id = state.state_details.flow_run_id
+    assert sorted(p.name for p in (out / "_runs").iterdir()) == [f"{run_id}.html", f"{run_id}.json"]
+
+
+def test_failed_files_are_named_on_the_console_and_in_the_ui_log(
+    raw: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    for index in range(12):
+        (raw / f"picture{index:02d}.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    out = tmp_path / "clean"
+    state, report = run_flow(raw, out)
+    assert state.is_failed()
+    assert state.message == "12 of 14 file(s) failed"
+    err = capfd.readouterr().err
+    named = [line for line in err.splitlines() if line.startswith("clean-folder: failed: ")]
+    assert len(named) == 10
+    assert named[0] == (
+        f"clean-folder: failed: {raw}/picture00.txt: this is a PNG image, not text; "
+        "remove it from the input folder"
+    )
+    report_path = out / "_runs" / f"{state.state_details.flow_run_id}.json"
+    assert f"clean-folder: ... and 2 more, all in {report_path}" in err
+    assert f"clean-folder: 12 of 14 file(s) failed (listed in {report_path})" in err
+    assert "Traceback" not in err
+    assert len(report["failures"]) == 12
+    only_this_run = LogFilter(
+        flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id])
+    )
+    APILogHandler().flush()  # the handler sends from a background worker: wait for it
+    with get_client(sync_client=True) as client:
+        messages = [log.message for log in client.read_logs(log_filter=only_this_run)]
+    failed = [m for m in messages if m.startswith("failed: ")]
+    assert len(failed) == 12
+    assert f"failed: {raw}/picture11.txt: this is a PNG image" in "\n".join(failed)
+    assert [m for m in messages if ": 14 file(s): 2 cleaned, 0 unchanged, 12 failed in " in m]
+    assert not [m for m in messages if "Traceback" in m]
+
+
+def test_a_deployment_run_with_failed_files_ends_failed_without_a_traceback(
+    raw: Path, tmp_path: Path
+) -> None:
+    """As ``make serve`` runs it: a flow run of the deployment, executed by ``prefect.engine``
+    in its own process (which turns a Failed final state into an exception and logs it)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.deployments import run_deployment
+    from prefect.settings import get_current_settings
+
+    from flows.serve import build_deployment, deployment_options
+
+    (raw / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    out = tmp_path / "clean"
+    options = deployment_options(str(raw), str(out), name="engine-test")
+    build_deployment(options).apply()
+    flow_run = run_deployment("clean-folder/engine-test", timeout=0)
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url)}
+    engine = subprocess.run(
+        [sys.executable, "-m", "prefect.engine", str(flow_run.id)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "Traceback" not in engine.stderr, engine.stderr
+    assert f"clean-folder: failed: {raw}/b.txt: this is a PNG image" in engine.stderr
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(flow_run.id).state.is_failed()
+        only_this_run = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run.id]))
+        messages = [log.message for log in client.read_logs(log_filter=only_this_run)]
+    assert (
+        f"failed: {raw}/b.txt: this is a PNG image, not text; remove it from the input folder"
+        in messages
+    )
+    assert not [m for m in messages if "Traceback" in m]
+
+
+def test_a_limit_is_named_in_the_flow_s_terms(raw: Path, tmp_path: Path) -> None:
+    state, report = run_flow(raw, tmp_path / "clean", max_bytes=1024)
+    assert state.is_failed()
+    errors = [failure["error"] for failure in report["failures"]]
+    assert len(errors) == 2
+    assert all("Raise the limit (flow parameter max_bytes, --max-bytes)" in e for e in errors)
+
+
+def test_the_flow_on_dask_from_the_command_line_prints_its_summary_only(
+    raw: Path, tmp_path: Path
+) -> None:
+    """``python -m flows.clean_folder --dask``: the task is the importable module's (run as
+    __main__ it could not be sent to a worker), and distributed's INFO lines are not shown."""
+    from prefect.settings import get_current_settings
+
+    out = tmp_path / "clean"
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url)}
+    env.pop("DASK_LOGGING__DISTRIBUTED", None)
+    command = [sys.executable, "-m", "flows.clean_folder", "--raw", str(raw), "--out", str(out)]
+    result = subprocess.run(
+        [*command, "--dask", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr
+    assert ": 2 file(s): 2 cleaned, 0 unchanged, 0 failed in " in lines[0]
+    assert lines[1].startswith(f"clean-folder: report {out}/_runs/")
