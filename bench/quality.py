@@ -21,8 +21,8 @@ pages are cleaned with default settings, all pages with ``--lang auto``. Then:
 - the extraction candidates chosen (``page.extraction``) and how often the fallback was used;
 - **per rule**, on each corpus, how many lines it removed and how many of those were gold
   lines (body gold: the line is in the gold body) or must-keep lines (snippet gold: the line
-  holds a must-keep snippet, or is a line of four words or more inside one), so a rule that
-  only fits one site, or costs on another corpus, shows.
+  holds a must-keep snippet the output lacks, or is a line of four words or more inside
+  one), so a rule that only fits one site, or costs on another corpus, shows.
 
 The shingle metric (the Zyte benchmark's own, reimplemented here): tokens are ``\\w+``
 matches; a text is the multiset of its contiguous 4-token shingles (1-3 tokens: one shingle
@@ -349,17 +349,22 @@ def leftovers(predicted: str, gold: str, rules: list[Rule]) -> list[tuple[str, s
     return found
 
 
-def costs_gold(line: str, gold: Gold) -> bool:
+def costs_gold(line: str, gold: Gold, output: str = "") -> bool:
     """Did removing this line cost the article? Body gold: the line is in the gold. Snippet
-    gold: the line holds a must-keep snippet, or is a line of a few words inside one."""
+    gold: the line holds a must-keep snippet the output lacks, or is a line of a few words
+    inside one (a snippet still in the output, as when a repeat of it was removed, is not
+    lost)."""
     if isinstance(gold, str):
         folded = fold(line)
         return bool(folded) and folded in fold(gold)
     text = normalise(line)
     if not text:
         return False
+    kept = normalise(output)
     for snippet in gold.with_:
         wanted = normalise(snippet)
+        if wanted in kept:
+            continue
         if wanted in text:
             return True
         if len(text.split()) >= MIN_WORDS_INSIDE_SNIPPET and text in wanted:
@@ -380,7 +385,7 @@ class RuleTally:
             for removal in out.removed:
                 key = (removal.rule, corpus)
                 self.removed[key] += 1
-                if costs_gold(removal.text, page.gold):
+                if costs_gold(removal.text, page.gold, out.text):
                     self.cost[key] += 1
                     if len(self.examples[key]) < 3:
                         self.examples[key].append(f"{page.id[:12]}: {removal.text[:80]}")
