@@ -46,9 +46,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.report import RUNS_FOLDER, build_report, publish, summary_line, write_report
 from pipeline.batch import (
     IN_FLIGHT_PER_WORKER,
+    BatchItem,
     FileResult,
     RulesSpec,
     RunSummary,
+    as_item,
     batches,
     clean_batch_summary,
     exit_with_parent,
@@ -102,7 +104,7 @@ def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_condition_fn=_infrastructure_error)
 def clean_batch_task(
-    items: list[tuple[str, str]],
+    items: list[BatchItem],
     out_dir: str,
     spec: dict[str, Any],
     limits: dict[str, Any],
@@ -235,7 +237,7 @@ def run_batches(groups: Iterator[list[InputFile]], total: int, job: Job) -> RunS
     running: dict[PrefectFuture[dict[str, Any]], list[InputFile]] = {}
 
     def submit(group: list[InputFile]) -> None:
-        items = [(i.source, i.output) for i in group]
+        items: list[BatchItem] = [as_item(i) for i in group]
         future = clean_batch_task.submit(items, str(job.out), spec, limits, job.workers, job.inline)
         running[future] = group
 

@@ -41,6 +41,16 @@ MAX_BATCH = 500  # files a batch at most: its results travel back as one list
 IN_FLIGHT_PER_WORKER = 2  # batches handed out at once: one running, one queued
 
 
+# An input as plain data, for a worker process: path, output name and, when known, the
+# identity discovery saw (``InputFile.identity``).
+BatchItem = tuple[str, str] | tuple[str, str, int]
+
+
+def as_item(item: InputFile) -> tuple[str, str, int]:
+    """``item`` as plain data for another process (:data:`BatchItem`)."""
+    return (item.source, item.output, item.identity)
+
+
 @dataclass(frozen=True)
 class RulesSpec:
     """How to build the rules in any process: a rules file (or the built-in) and options."""
@@ -166,7 +176,7 @@ def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> F
     """Clean and write one input; failures become a result, never an exception."""
     for attempt in range(1, IO_ATTEMPTS + 1):
         try:
-            article = clean_file(item.path, rules=rules, limits=limits)
+            article = clean_file(item.path, rules=rules, limits=limits, identity=item.identity)
             write_outputs(article, out_dir, item)
         except CleaningError as exc:
             error: CleaningError = exc
@@ -225,17 +235,18 @@ def clean_items(
 
 
 def clean_batch(
-    items: Iterable[tuple[str, str]],
+    items: Iterable[BatchItem],
     out_dir: str,
     spec: RulesSpec,
     limits: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Clean ``(input path, output name)`` pairs into ``out_dir``; one result dict each."""
+    """Clean ``(input path, output name[, identity])`` items into ``out_dir``; one result dict
+    each. ``identity`` is ``InputFile.identity``: given, no other file at the path is read."""
     return [result.to_json() for result in _clean_pairs(items, out_dir, spec, limits)]
 
 
 def clean_batch_summary(
-    items: Iterable[tuple[str, str]],
+    items: Iterable[BatchItem],
     out_dir: str,
     spec: RulesSpec,
     limits: dict[str, Any] | None = None,
@@ -247,13 +258,13 @@ def clean_batch_summary(
 
 
 def _clean_pairs(
-    items: Iterable[tuple[str, str]],
+    items: Iterable[BatchItem],
     out_dir: str,
     spec: RulesSpec,
     limits: dict[str, Any] | None,
 ) -> Iterator[FileResult]:
     rules = spec.load()
-    inputs = (InputFile(path, name) for path, name in items)
+    inputs = (InputFile(*item) for item in items)
     return clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
 
 
@@ -295,7 +306,7 @@ def clean_in_processes(
     ) as pool:
 
         def submit(group: list[InputFile]) -> Future[list[dict[str, Any]]]:
-            pairs = [(item.source, item.output) for item in group]
+            pairs = [as_item(item) for item in group]
             return pool.submit(clean_batch, pairs, str(out_dir), spec, asdict(limits))
 
         pending = deque(submit(group) for group in islice(groups, workers * IN_FLIGHT_PER_WORKER))

@@ -107,12 +107,14 @@ def clean_file(
     source_id: str | None = None,
     timings: dict[str, float] | None = None,
     limits: Limits | None = None,
+    identity: int = 0,
 ) -> Article:
     """Read (gunzipping if needed) and clean one file. Every error is a :class:`CleaningError`
-    naming the file: unreadable, not a regular file, over a limit, changed while read, ..."""
+    naming the file: unreadable, a symbolic link, not a regular file, over a limit, changed
+    while read, not the file ``identity`` says was found there (``InputFile.identity``), ..."""
     path = Path(path)
     limits = limits or Limits()
-    data = read_input(path, limits.max_bytes)
+    data = read_input(path, limits.max_bytes, identity)
     source = source_id or path_text(path)
     fmt = input_format(path)
     return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings, limits=limits)

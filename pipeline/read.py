@@ -20,6 +20,7 @@ from pipeline.limits import DEFAULT_MAX_BYTES, check_size, describe_size
 
 GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK = 1 << 20
+READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | os.O_NOFOLLOW
 FILE_KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe"),
@@ -41,18 +42,29 @@ def path_text(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def read_input(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def file_identity(st: os.stat_result) -> int:
+    """Which file this is: its device and inode in one number (one object per input, where a
+    tuple would be three)."""
+    return (st.st_dev << 64) | st.st_ino
+
+
+def read_input(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, identity: int = 0) -> bytes:
     """The file's bytes, as they are on disk (``clean_bytes`` gunzips).
 
-    Refuses, naming the file: anything but a regular file (a named pipe would block the run
-    forever, a device never ends); a file over ``max_bytes``, judged by its size before reading
-    and again while reading, in case it grows; and a file that changed while it was read (its
-    size or times moved), since the bytes read may be half old and half new.
+    Refuses, naming the file: a symbolic link (never followed); anything but a regular file (a
+    named pipe would block the run forever, a device never ends); given ``identity`` (what
+    discovery saw, :func:`file_identity`), any other file than that one, which is what an input
+    or a folder above it swapped for a link since discovery looks like; a file over
+    ``max_bytes``, judged by its size before reading and again while reading, in case it
+    grows; and a file that changed while it was read (its size or times moved), since the
+    bytes read may be half old and half new.
     """
     name = path_text(path)
     fd = open_regular(path)
     try:
         before = os.fstat(fd)
+        if identity and file_identity(before) != identity:
+            raise _swapped(name)
         check_size(before.st_size, max_bytes, name)
         data = _read_at_most(fd, max_bytes + 1)  # one byte more: it may have grown
         after = os.fstat(fd)
@@ -69,15 +81,30 @@ def read_input(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
+def _swapped(name: str) -> InputError:
+    return InputError(
+        f"{name}: this is not the file that was found there when the run started (it, or a "
+        "folder above it, was replaced, perhaps by a symbolic link); it was not read. Check "
+        "what replaced it, then run again"
+    )
+
+
 def open_regular(path: Path) -> int:
-    """A read-only descriptor on ``path``, which must be a regular file.
+    """A read-only descriptor on ``path``, which must be a regular file, not a link to one.
 
     Opened non-blocking: opening a named pipe with no writer would otherwise wait forever.
+    ``O_NOFOLLOW``: a link may point anywhere (``/etc/passwd``); it is refused, not followed.
     """
     name = path_text(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        fd = os.open(path, READ_FLAGS)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            msg = (
+                f"{name}: this is a symbolic link; links are not followed. Name the file it "
+                "points to instead, or leave it out"
+            )
+            raise InputError(msg) from exc
         raise input_error(name, exc) from exc
     try:
         mode = os.fstat(fd).st_mode

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from pipeline import CleaningError, clean_bytes, clean_file
+from pipeline.batch import clean_items
 from pipeline.cli import main
 from pipeline.discover import discover
 from pipeline.errors import InputError, LimitError
 from pipeline.limits import Limits
 from pipeline.read import path_text
+from pipeline.rules import load_rules
 from tests.bad_inputs import CASES, WORDS, Case, make_fifo, write_cases
 from tests.processes import run_cli
 
@@ -286,3 +288,64 @@ def test_long_file_names_clean_or_fail_clearly(tmp_path: Path, capsys) -> None:
     assert "give the input a shorter name" in err
     names = sorted(p.name for p in out.iterdir())
     assert names == [".article-clean.lock", f"{fits}.json", f"{fits}.txt"]
+
+
+def _swap_for_link(path: Path, target: Path) -> None:
+    """Replace ``path`` (a file or a folder) by a symbolic link to ``target``, as a hostile
+    writer would between discovery and reading: the old one moves aside, the link takes its
+    name."""
+    path.rename(path.with_name(path.name + ".moved"))
+    path.symlink_to(target)
+
+
+@pytest.mark.parametrize("swapped", ["the file", "its folder", "the input folder"])
+def test_an_input_swapped_for_a_link_after_discovery_is_not_read(
+    swapped: str, tmp_path: Path
+) -> None:
+    """Issue 17: discovery refuses links, and so does reading. A link planted after discovery,
+    in place of the input or of a folder above it, is never read through: that file fails,
+    named, and no output holds what the link points to."""
+    secret = "root:x:0:0:root:/root:/bin/bash the secret plan was agreed on Tuesday."
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    for folder in (outside, outside / "sub"):
+        (folder / "story.txt").write_text(secret)
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "sub" / "story.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "other.txt").write_text("The vote was held on Monday, officials said.")
+    out = tmp_path / "out"
+    found = discover([raw], out)
+    victim = {
+        "the file": raw / "sub" / "story.txt",
+        "its folder": raw / "sub",
+        "the input folder": raw,
+    }
+    target = {
+        "the file": outside / "story.txt",
+        "its folder": outside / "sub",
+        "the input folder": outside,
+    }
+    _swap_for_link(victim[swapped], target[swapped])
+    results = {r.path: r for r in clean_items(found.inputs, out, load_rules(), Limits())}
+    failed = results[f"{raw}/sub/story.txt"]
+    assert failed.status == "failed"
+    assert failed.error is not None and failed.error.startswith(f"{raw}/sub/story.txt: ")
+    assert re.search("symbolic link|not the file that was found", failed.error), failed.error
+    assert ADVICE.search(failed.error), failed.error
+    written = [p.read_text() for p in out.rglob("*") if p.is_file()]
+    assert not any("secret plan" in text for text in written)
+    if swapped == "the file":  # the rest of the run goes on
+        assert results[f"{raw}/other.txt"].status == "cleaned"
+
+
+def test_a_symbolic_link_named_as_an_input_is_refused(tmp_path: Path, capsys) -> None:
+    """Links are never followed, named or found: a named link fails alone, saying so."""
+    (tmp_path / "secret.txt").write_text("The secret plan was agreed on Tuesday.")
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(InputError, match=r"link\.txt: this is a symbolic link; links are not"):
+        clean_file(link)
+    assert main(["clean", str(link), "--out", str(tmp_path / "out")]) == 1
+    assert f"{link}: this is a symbolic link" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "link.txt").exists()
