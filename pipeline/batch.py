@@ -28,7 +28,7 @@ from pipeline.article import Article
 from pipeline.clean import clean_file
 from pipeline.discover import InputFile
 from pipeline.errors import PERMANENT_ERRNOS, CleaningError, InputError, OutputError
-from pipeline.io import write_outputs
+from pipeline.io import check_name_fits, output_paths, write_outputs
 from pipeline.limits import Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
@@ -176,6 +176,9 @@ def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> F
     """Clean and write one input; failures become a result, never an exception."""
     for attempt in range(1, IO_ATTEMPTS + 1):
         try:
+            # An output name the file system cannot hold fails now, not after cleaning.
+            for output in output_paths(out_dir, item):
+                check_name_fits(output)
             article = clean_file(item.path, rules=rules, limits=limits, identity=item.identity)
             write_outputs(article, out_dir, item)
         except CleaningError as exc:

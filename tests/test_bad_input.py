@@ -15,7 +15,7 @@ import pytest
 from pipeline import CleaningError, clean_bytes, clean_file
 from pipeline.batch import clean_items
 from pipeline.cli import main
-from pipeline.discover import discover
+from pipeline.discover import discover, strip_input_suffixes
 from pipeline.errors import InputError, LimitError
 from pipeline.limits import Limits
 from pipeline.read import path_text
@@ -349,3 +349,29 @@ def test_a_symbolic_link_named_as_an_input_is_refused(tmp_path: Path, capsys) ->
     assert main(["clean", str(link), "--out", str(tmp_path / "out")]) == 1
     assert f"{link}: this is a symbolic link" in capsys.readouterr().err
     assert not (tmp_path / "out" / "link.txt").exists()
+
+
+def test_names_at_the_length_limit_in_any_script(tmp_path: Path) -> None:
+    """Issue 17: inputs named up to the 255-byte limit, in 1- to 4-byte characters, through the
+    real command: each is cleaned or fails alone with an error naming it and saying the name
+    is too long; no output or temporary name is over the limit, none is left half-written."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for char in ("a", "é", "€", "𝄞"):
+        width = len(char.encode())
+        for size in (240, 251, 255):
+            stem = char * ((size - 4) // width)
+            (raw / f"{stem}.txt").write_text("The talks resumed on Tuesday, officials said.")
+            (raw / f"{stem}.htm"[:255]).write_text("<p>The talks resumed on Tuesday.</p>")
+    result = run_cli("clean", str(raw), "--out", str(out), timeout=120)
+    assert result.returncode == 1, result.stderr
+    outputs = {os.fsencode(p.name) for p in out.iterdir()}
+    assert all(len(name) <= 255 for name in outputs)
+    assert not [name for name in outputs if name.endswith(b".tmp")]
+    failed = [line for line in result.stderr.splitlines() if "failed:" in line]
+    assert failed and all("the name is too long for this file system" in f for f in failed)
+    for path in raw.iterdir():
+        stem = strip_input_suffixes(path.name)
+        cleaned = {f"{stem}.txt".encode(), f"{stem}.json".encode()} <= outputs
+        alike = f"{path.name}.txt".encode() in outputs
+        assert cleaned or alike or any(f"/{path.name}: cannot write" in f for f in failed)
