@@ -13,6 +13,7 @@ import os
 import stat
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline import limits
 from pipeline.errors import PERMANENT_ERRNOS, DecodeError, InputError, LimitError
@@ -20,6 +21,7 @@ from pipeline.limits import DEFAULT_MAX_BYTES, check_size, describe_size
 
 GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK = 1 << 20
+TRAILING_SHOWN = 16  # bytes of ignored data after a gzip file shown in its sidecar
 READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | os.O_NOFOLLOW
 FILE_KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -148,21 +150,40 @@ def _identity(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+class Unpacked(NamedTuple):
+    """What a gzip file held: the data, and what followed its last member that was not gzip."""
+
+    data: bytes
+    trailing: int = 0  # bytes after the last member that are not a gzip member; ignored
+    trailing_head: bytes = b""  # the first of them, to show in the sidecar
+
+
 def gunzip_if_needed(data: bytes, source_id: str, max_bytes: int | None = None) -> bytes:
     """Decompress gzip data (recognised by its magic number); other data is returned as is.
 
+    See :func:`gunzip_explained`, which also says what was ignored after the gzip data.
+    """
+    return gunzip_explained(data, source_id, max_bytes).data
+
+
+def gunzip_explained(data: bytes, source_id: str, max_bytes: int | None = None) -> Unpacked:
+    """Decompress gzip data (recognised by its magic number); other data is returned as is.
+
     Decompression stops past ``max_bytes`` (default: the limit of the document being
-    cleaned): a few kilobytes of gzip can unpack to gigabytes.
+    cleaned): a few kilobytes of gzip can unpack to gigabytes. Bytes after a complete member
+    that do not start another one (padding, junk a download appended) are ignored and
+    counted, as ``gzip -d`` does ("trailing garbage ignored"); a member that is cut short or
+    corrupt is an error.
     """
     if not data.startswith(GZIP_MAGIC):
-        return data
+        return Unpacked(data)
     limit = limits.max_bytes() if max_bytes is None else max_bytes
     try:
         unpacked = _gunzip_at_most(data, limit + 1)
     except (OSError, EOFError, zlib.error) as exc:
         msg = f"{source_id}: not a valid gzip file ({exc}); re-download or re-compress it"
         raise DecodeError(msg) from exc
-    if len(unpacked) > limit:
+    if len(unpacked.data) > limit:
         msg = (
             f"{source_id}: unpacks to more than the size limit of {describe_size(limit)}; "
             "it was not cleaned. Raise the limit (--max-bytes) if it really is one article"
@@ -171,11 +192,13 @@ def gunzip_if_needed(data: bytes, source_id: str, max_bytes: int | None = None) 
     return unpacked
 
 
-def _gunzip_at_most(data: bytes, limit: int) -> bytes:
+def _gunzip_at_most(data: bytes, limit: int) -> Unpacked:
     """Every gzip member of ``data``, but no more than ``limit`` bytes of output."""
     out = bytearray()
     rest = data
     while rest and len(out) < limit:
+        if rest is not data and not rest.startswith(GZIP_MAGIC):
+            return Unpacked(bytes(out), len(rest), rest[:TRAILING_SHOWN])
         unpacker = zlib.decompressobj(wbits=31)  # gzip header and trailer, CRC checked
         out += unpacker.decompress(rest, limit - len(out))
         if len(out) >= limit:
@@ -184,4 +207,4 @@ def _gunzip_at_most(data: bytes, limit: int) -> bytes:
             msg = "compressed data ended before the end-of-stream marker"
             raise EOFError(msg)
         rest = unpacker.unused_data
-    return bytes(out)
+    return Unpacked(bytes(out))

@@ -109,6 +109,46 @@ CASES: tuple[Case, ...] = (
             and a.clean_text() == "First line says “hello” to you.\nSecond line says “bye” to you."
         ),
     ),
+    # Issue 17: the text's own UTF-8 wins over a guess when nearly all of it is valid; every
+    # byte not read as UTF-8 is recorded and flagged.
+    Case(
+        "utf8-one-stray-byte.txt",
+        lambda: "He said “no” to the plan on Tuesday, ".encode() + b"\x93officials\x94 said.\n",
+        flags=("decoding_repaired",),
+        check=lambda a: (
+            a.clean_text() == "He said “no” to the plan on Tuesday, “officials” said."
+            and a.source.encoding == "utf-8"
+            and [(r.line, r.data) for r in a.repairs.decoding] == [(0, "93"), (0, "94")]
+        ),
+    ),
+    Case(
+        "utf8-stray-byte-on-one-line.txt",
+        lambda: (
+            "First line says “hello” to you.\n".encode()
+            + "He said “no” to the plan ".encode()
+            + b"\xe9t\xe9 on Tuesday.\n"
+        ),
+        flags=("decoding_repaired",),
+        check=lambda a: "He said “no” to the plan été on Tuesday." in a.clean_text(),
+    ),
+    Case(
+        "utf16-bom-before-utf8.txt",
+        lambda: b"\xff\xfe" + "Talks “will continue” on Tuesday, he said.\n".encode(),
+        flags=("decoding_repaired",),
+        check=lambda a: (
+            a.clean_text() == "Talks “will continue” on Tuesday, he said."
+            and a.to_json()["decoding_repairs"][0]["bytes"] == "fffe"
+        ),
+    ),
+    Case(
+        "trailing-garbage.txt.gz",
+        lambda: gzip.compress(b"The talks resumed on Tuesday, officials said.\n") + b"\0junk",
+        flags=("gzip_trailing_data",),
+        check=lambda a: (
+            a.clean_text() == "The talks resumed on Tuesday, officials said."
+            and a.to_json()["decoding_repairs"][0]["bytes"] == "006a756e6b"
+        ),
+    ),
     Case(
         "some-nul-bytes.txt",
         lambda: b"The talks\x00 resumed on Tuesday\x00 in Istanbul, officials said.\n",
