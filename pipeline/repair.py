@@ -27,10 +27,30 @@ from pipeline.segment import is_hard_wrap
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
 
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-# C0/C1 controls except tab and newline, plus invisible format characters that break
-# tokenisers: zero-width space, word joiner, BOM, soft hyphen. ZWJ/ZWNJ stay: they carry
-# meaning in Persian, Indic scripts and emoji.
-INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+# C0/C1 controls except tab and newline, plus Unicode's default-ignorable code points that
+# mean nothing in plain text: soft hyphen, Arabic letter mark, Khmer inherent vowels,
+# zero-width space, LRM/RLM, bidi embeddings, overrides and isolates, word joiner and the
+# invisible operators, Hangul fillers standing alone, BOM, the reserved and interlinear
+# annotation characters, shorthand and musical format controls, the language tag. Inside a
+# word they stop rules from matching ("Pho\u200eto: Reuters").
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u061c\u17b4\u17b5\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000\U000e0001\U000e0002-\U000e001f\U000e0080-\U000e00ff\U000e01f0-\U000e0fff]"
+)
+# The default-ignorable characters that carry meaning next to some scripts: ZWNJ and ZWJ
+# (Persian, Indic scripts, emoji sequences), variation selectors (emoji, CJK), Mongolian
+# free variation selectors and vowel separator, emoji tag characters (subdivision flags),
+# the combining grapheme joiner, Hangul choseong/jungseong fillers. Between Latin letters,
+# digits or ASCII punctuation (or at a line's end) they mean nothing and hide words from
+# the rules, so only there they are removed.
+LATIN_SIDE = "[\x00-\u024f]"
+MEANINGFUL_INVISIBLE = re.compile(
+    f"(?:(?<={LATIN_SIDE})|^)"
+    "[\u034f\u115f\u1160\u180b-\u180f\u200c\u200d\ufe00-\ufe0f\U000e0020-\U000e007f"
+    "\U000e0100-\U000e01ef]+"
+    f"(?={LATIN_SIDE}|$)"
+)
 # Any Unicode whitespace inside a line (tabs, NBSP, thin spaces; also a newline that ftfy's
 # HTML unescaping made out of "&#10;") becomes one space.
 SPACES = re.compile(r"\s+")
@@ -105,6 +125,9 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
                 fixes.append(EncodingFix(number, fixed, steps))
                 fixed = explained.text
         visible, removed = INVISIBLE.subn("", fixed)
+        if not visible.isascii():
+            visible, joiners = MEANINGFUL_INVISIBLE.subn("", visible)
+            removed += joiners
         counts[0] += removed
         fixed = SPACES.sub(" ", visible).strip(" ")
         counts[1] += fixed != visible

@@ -149,6 +149,22 @@ CASES: tuple[Case, ...] = (
             and a.to_json()["decoding_repairs"][0]["bytes"] == "006a756e6b"
         ),
     ),
+    # Issue 17: invisible format characters inside words (LRM, RLM, bidi embeddings and
+    # isolates, a stray ZWJ) are removed and counted before the rules run, so rules match.
+    Case(
+        "invisible-in-words.txt",
+        lambda: (
+            "The talks resumed on Tuesday, officials said.\n\n"
+            "Pho\u200eto: Reu\u202ater\u202cs\n\nSha\u200fre\u2066 this\u2069\n\n"
+            "Sign up for our news\u200dletter to get the day’s top stories.\n\n"
+            "Adver\u2067tise\u2069ment\n"
+        ).encode(),
+        check=lambda a: (
+            a.clean_text() == "The talks resumed on Tuesday, officials said."
+            and len(a.removals) == 4
+            and a.repairs.control_chars_removed == 9
+        ),
+    ),
     Case(
         "some-nul-bytes.txt",
         lambda: b"The talks\x00 resumed on Tuesday\x00 in Istanbul, officials said.\n",
