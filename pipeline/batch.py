@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import functools
 import math
-import multiprocessing
 import os
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -286,37 +283,6 @@ def batches(
         MAX_BATCH, math.ceil(len(items) / (max(workers, 1) * BATCHES_PER_WORKER))
     )
     return (items[i : i + size] for i in range(0, len(items), size))
-
-
-def clean_in_processes(
-    items: list[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
-) -> Iterator[FileResult]:
-    """Clean ``items`` on ``workers`` spawned processes; yield the results in input order.
-
-    The inputs go in contiguous batches, a few per worker so that all finish together and at
-    most ``MAX_BATCH`` each; no more than ``IN_FLIGHT_PER_WORKER`` batches a worker are
-    handed out at once, so memory does not grow with the number of inputs. Each worker loads
-    the rules from ``spec`` once and imports only this package. A full disk stops the batch
-    that met it; the other batches meet it too and stop on their own.
-    """
-    groups = batches(items, None, workers)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=exit_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-
-        def submit(group: list[InputFile]) -> Future[list[dict[str, Any]]]:
-            pairs = [as_item(item) for item in group]
-            return pool.submit(clean_batch, pairs, str(out_dir), spec, asdict(limits))
-
-        pending = deque(submit(group) for group in islice(groups, workers * IN_FLIGHT_PER_WORKER))
-        while pending:
-            done = pending.popleft().result()
-            pending.extend(submit(group) for group in islice(groups, 1))
-            yield from (FileResult.from_json(result) for result in done)
 
 
 def exit_with_parent(parent: int) -> None:

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
-from pipeline.batch import RulesSpec, RunSummary, clean_in_processes, clean_items
+from pipeline.batch import RulesSpec, RunSummary, clean_items
 from pipeline.clean import clean_file
 from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
@@ -30,6 +30,7 @@ from pipeline.incremental import sweep_run
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
 from pipeline.lock import output_lock
 from pipeline.rules import Rules, load_rules
+from pipeline.supervise import clean_in_processes
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # From this many inputs on, the default is one cleaning process per core: below it, starting
@@ -176,8 +177,9 @@ def clean_locked(
     parallel: tuple[RulesSpec, int] | None = None,
 ) -> RunSummary:
     """Under the output folder's lock: sweep what a killed run left, then clean every input,
-    on ``parallel``'s number of worker processes (loading the rules from its spec) when that
-    is more than one. Results are folded into a summary as they come, not kept."""
+    on ``parallel``'s number of worker processes (loading the rules from its spec), even one:
+    the time limit can then stop a file wherever it is (``pipeline.supervise``); without
+    ``parallel``, in this process. Results are folded into a summary as they come, not kept."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
@@ -185,10 +187,11 @@ def clean_locked(
     summary = RunSummary(keep_notes=True)
     with output_lock(out_dir, on_wait=say):
         sweep_run(out_dir, found.inputs)
-        if parallel is not None and parallel[1] > 1 and len(found.inputs) > 1:
-            spec, workers = parallel
-            return summary.add_all(clean_in_processes(found.inputs, out_dir, spec, limits, workers))
-        return summary.add_all(clean_items(found.inputs, out_dir, rules, limits))
+        if parallel is None:
+            return summary.add_all(clean_items(found.inputs, out_dir, rules, limits))
+        spec, workers = parallel
+        workers = max(1, min(workers, len(found.inputs)))
+        return summary.add_all(clean_in_processes(found.inputs, out_dir, spec, limits, workers))
 
 
 def default_workers(files: int) -> int:

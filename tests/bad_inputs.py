@@ -33,6 +33,13 @@ WORDS = "the quick brown fox jumps over the lazy dog and "
 BACKTRACK_LINE = "(A" + "/A" * 49_999
 
 
+def huge_page(paragraphs: int = 200_000) -> bytes:
+    """A legal page just under the 10 MiB size limit: a few hundred thousand ``<p>``. One step
+    (the extractor) runs on it for minutes, past any time limit checked between steps."""
+    body = "".join(f"<p>Paragraph {i} of the story says little.</p>" for i in range(paragraphs))
+    return f"<html><body><article>{body}</article></body></html>".encode()
+
+
 def _png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 

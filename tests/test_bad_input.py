@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import CleaningError, clean_bytes, clean_file
-from pipeline.batch import clean_items
+from pipeline.batch import RulesSpec, clean_items
 from pipeline.cli import main
 from pipeline.discover import discover, strip_input_suffixes
 from pipeline.errors import InputError, LimitError
 from pipeline.limits import Limits
 from pipeline.read import path_text
 from pipeline.rules import load_rules
-from tests.bad_inputs import CASES, WORDS, Case, make_fifo, write_cases
+from pipeline.supervise import clean_in_processes
+from tests.bad_inputs import CASES, WORDS, Case, huge_page, make_fifo, write_cases
 from tests.processes import run_cli
 
 # Every message says what to do, not only what went wrong.
@@ -375,3 +376,44 @@ def test_names_at_the_length_limit_in_any_script(tmp_path: Path) -> None:
         cleaned = {f"{stem}.txt".encode(), f"{stem}.json".encode()} <= outputs
         alike = f"{path.name}.txt".encode() in outputs
         assert cleaned or alike or any(f"/{path.name}: cannot write" in f for f in failed)
+
+
+def _folder_with_a_huge_page(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "huge.html").write_bytes(huge_page())
+    (raw / "z.txt").write_text("The vote was held on Monday, officials said.")
+    return raw
+
+
+def _stopped_at_the_limit(message: str | None, raw: Path) -> bool:
+    return message is not None and message.startswith(f"{raw}/huge.html: cleaning took longer")
+
+
+def test_the_time_limit_stops_a_file_inside_one_step_in_the_cli(tmp_path: Path) -> None:
+    """Issue 17: the limit was checked between steps, so a page whose extraction alone runs
+    for minutes ran minutes. Through the real command, with a 2-second limit, that file is
+    stopped wherever it is and reported; the run goes on (the subprocess timeout only keeps
+    a hang from stalling the suite)."""
+    raw, out = _folder_with_a_huge_page(tmp_path), tmp_path / "out"
+    result = run_cli("clean", str(raw), "--out", str(out), "--max-seconds", "2", timeout=45)
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"{raw}/huge.html: cleaning took longer than the time limit of 2 s and was stopped; "
+        "raise the limit (--max-seconds)" in result.stderr
+    )
+    assert "cleaned 2 file(s)" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".article-clean.lock", "a.json", "a.txt", "z.json", "z.txt"
+    ]  # fmt: skip
+
+
+def test_the_time_limit_stops_a_file_inside_one_step_in_the_batch_api(tmp_path: Path) -> None:
+    """The same through the library's batch API, on two workers; results in input order."""
+    raw, out = _folder_with_a_huge_page(tmp_path), tmp_path / "out"
+    found = discover([raw], out)
+    limits = Limits(max_seconds=2)
+    results = list(clean_in_processes(found.inputs, out, RulesSpec(), limits, workers=2))
+    assert [r.status for r in results] == ["cleaned", "failed", "cleaned"]
+    assert _stopped_at_the_limit(results[1].error, raw), results[1].error

@@ -204,3 +204,19 @@ def test_a_crashed_batch_fails_each_of_its_files(
     assert state.is_failed()
     assert report["files"] == {"seen": 2, "cleaned": 0, "skipped": 0, "failed": 2}
     assert all("batch failed: ValueError('worker bug')" in f["error"] for f in report["failures"])
+
+
+def test_the_time_limit_stops_a_file_inside_one_step_in_the_flow(tmp_path: Path) -> None:
+    """Issue 17: a page whose extraction alone runs for minutes is stopped at the flow's
+    ``max_seconds`` and reported failed; the other files are cleaned."""
+    from tests.bad_inputs import huge_page
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "huge.html").write_bytes(huge_page())
+    state, report = run_flow(raw, out, max_seconds=2)
+    assert state.is_failed()
+    assert report["files"]["cleaned"] == 1
+    (failure,) = report["failures"]
+    assert "huge.html: cleaning took longer than the time limit of 2 s" in failure["error"]
