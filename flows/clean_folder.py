@@ -24,6 +24,7 @@ was killed are swept first. Worker processes exit when the run's process dies.
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
 import os
 import sys
@@ -75,6 +76,14 @@ def supervisor(workers: int) -> Supervisor:
         if workers not in _SUPERVISORS:
             _SUPERVISORS[workers] = Supervisor(workers)
         return _SUPERVISORS[workers]
+
+
+@atexit.register
+def _finish_supervisors() -> None:
+    """Let the workers end on their own when this process does (not killed mid-write)."""
+    with _SUPERVISORS_LOCK:
+        for each in _SUPERVISORS.values():
+            each.close()
 
 
 def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> bool:

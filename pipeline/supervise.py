@@ -51,8 +51,9 @@ from pipeline.read import path_text
 HARD_LIMIT_GRACE_SECONDS = 2.0
 # A new worker has this long to say it is ready (it only loads the rules).
 START_SECONDS = 300.0
+FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pipeline.batch"])
+_CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.supervise"])
 _GO = "go"
 
 
@@ -126,6 +127,13 @@ class Worker:
         self.process.join()
         self.conn.close()
 
+    def finish(self) -> None:
+        """Let an idle worker end on its own (its pipe closes, it returns), else stop it."""
+        self.conn.close()
+        self.process.join(FINISH_SECONDS)
+        if self.process.is_alive():
+            self.stop()
+
 
 def _sweep_after(item: BatchItem, out_dir: str) -> None:
     """Remove the temporary files a stopped worker may have left for ``item``'s outputs (the
@@ -177,10 +185,10 @@ class Supervisor:
             self._idle.put(worker)
 
     def close(self) -> None:
-        """Stop the idle workers."""
+        """End the idle workers."""
         while True:
             try:
-                self._idle.get_nowait().stop()
+                self._idle.get_nowait().finish()
             except queue.Empty:
                 return
 
