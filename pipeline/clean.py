@@ -137,8 +137,9 @@ def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
     if _is_garbage(raw_text):
         msg = f"{source_id}: the bytes do not decode to text (binary or corrupt); check the file"
         raise DecodeError(msg)
-    # Text from HTML has no hard wraps: its line breaks are the page's own.
-    text, repairs = repair(raw_text, rejoin=fmt == "text")
+    # A page's text is rejoined too: a line break inside a sentence (a <br> mid-sentence, text
+    # after a block) would be joined by cleaning the output again as text (issue 17).
+    text, repairs = repair(raw_text)
     flags: tuple[str, ...] = ("decoding_repaired",) if decoding else ()
     if unpacked.trailing:
         flags += ("gzip_trailing_data",)
