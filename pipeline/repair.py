@@ -92,8 +92,9 @@ def needs_ftfy(line: str) -> bool:
 def repair(text: str, *, rejoin: bool = True) -> tuple[str, Repairs]:
     """Return the normalised text and a record of what changed.
 
-    ``rejoin=False`` leaves line breaks alone: text extracted from HTML has no hard wraps,
-    its line breaks are the page's own (list items, ``<br>``).
+    ``rejoin=False`` leaves line breaks alone. The pipeline rejoins a page's text too: a
+    break mid-sentence there (a ``<br>``, text after a block) would otherwise be joined by
+    cleaning the output again as text.
     """
     fixes: list[EncodingFix] = []
     counts = [0, 0]  # control characters removed, lines whose whitespace changed
