@@ -1,4 +1,5 @@
-"""Clean a batch of files: the unit of work the CLI loops over and the flow sends to workers.
+"""Clean a batch of files in this process: the unit of work a worker process runs
+(``pipeline.supervise`` sends it one file at a time, to stop any at its time limit).
 
 Everything here takes and returns plain data (strings, lists, dicts), so a batch can be
 pickled to another process or a Dask worker. A file that cannot be cleaned becomes a failed

@@ -59,7 +59,10 @@ _GO = "go"
 
 def _serve(conn: Connection) -> None:
     """A worker's life: clean the files it is sent, one at a time, until the pipe closes."""
-    exit_with_parent(os.getppid())
+    parent = os.getppid()  # the fork server, which ends when the process it serves does
+    if parent == 1:  # it is gone already: this worker was orphaned before it started
+        return
+    exit_with_parent(parent)
     while True:
         try:
             item, out_dir, spec, limits = conn.recv()
