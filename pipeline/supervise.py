@@ -86,7 +86,10 @@ class Worker:
     def clean(self, item: BatchItem, out_dir: str, spec: RulesSpec, limits: Limits) -> FileResult:
         """Clean one file; if it outlasts its limit, stop this worker (``alive`` is then
         False) and report the file as over the limit."""
-        self.conn.send((item, out_dir, spec, asdict(limits)))
+        try:
+            self.conn.send((item, out_dir, spec, asdict(limits)))
+        except OSError:  # it died while idle
+            return self._died(item, out_dir)
         if self._receive(START_SECONDS) != _GO:
             return self._died(item, out_dir)
         result = self._receive(limits.max_seconds + HARD_LIMIT_GRACE_SECONDS)
