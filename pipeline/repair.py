@@ -68,6 +68,8 @@ FTFY_MAY_ACT = re.compile("[^\t\n\x20-\x7e" + re.escape(FTFY_INERT) + "]")
 # ftfy + cleanup reach a fixed point in one round for almost every line, two when whitespace
 # hid mojibake; the bound only guards against a pathological oscillation.
 MAX_REPAIR_ROUNDS = 4
+# Passes of hard-wrap joins: real text settles in one; the bound guards the pathological.
+MAX_REJOIN_PASSES = 4
 
 
 def needs_ftfy(line: str) -> bool:
@@ -140,30 +142,36 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
 def _rejoin(
     lines: list[str], fixes: list[EncodingFix], counts: list[int]
 ) -> tuple[list[str], tuple[tuple[int, int], ...]]:
-    """Join hard-wrapped runs of lines; return the lines and each run's first and last line."""
+    """Join hard-wrapped runs of lines; return the lines and each run's first and last line.
+
+    Again until nothing joins (at most ``MAX_REJOIN_PASSES``): a joined line is repaired once
+    more, which can change how it starts or ends, and so whether it continues the line above
+    or goes on in the line below. Without the repeat, cleaning the output again would find
+    that join (issue 17): the output is a fixed point of this stage, as of the others.
+    """
+    spans = [(number, number) for number in range(len(lines))]
+    for _ in range(MAX_REJOIN_PASSES):
+        joined, joined_spans = _rejoin_once(lines, spans, fixes, counts)
+        if len(joined) == len(lines):
+            break
+        lines, spans = joined, joined_spans
+    return lines, tuple(span for span in spans if span[0] != span[1])
+
+
+def _rejoin_once(
+    lines: list[str], spans: list[tuple[int, int]], fixes: list[EncodingFix], counts: list[int]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """One pass of joins over ``lines``, each standing for the input lines ``spans`` gives."""
     out: list[str] = []
-    runs: list[tuple[int, int]] = []
+    out_spans: list[tuple[int, int]] = []
     first = 0
-    for number, line in enumerate(lines):
-        if number and is_hard_wrap(lines[number - 1], line):
+    for number in range(1, len(lines) + 1):
+        if number < len(lines) and is_hard_wrap(lines[number - 1], lines[number]):
             continue
-        if number:
-            out.append(_join_run(lines, first, number, fixes, counts, runs))
+        out_spans.append((spans[first][0], spans[number - 1][1]))
+        if number - first == 1:
+            out.append(lines[first])
+        else:
+            out.append(_fix_line(spans[first][0], " ".join(lines[first:number]), fixes, counts))
         first = number
-    if lines:
-        out.append(_join_run(lines, first, len(lines), fixes, counts, runs))
-    return out, tuple(runs)
-
-
-def _join_run(
-    lines: list[str],
-    first: int,
-    end: int,
-    fixes: list[EncodingFix],
-    counts: list[int],
-    runs: list[tuple[int, int]],
-) -> str:
-    if end - first == 1:
-        return lines[first]
-    runs.append((first, end - 1))
-    return _fix_line(first, " ".join(lines[first:end]), fixes, counts)
+    return out, out_spans

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import CleaningError, clean_bytes
+from pipeline.repair import repair
 from tests.conftest import SEED_FILES
 from tests.test_fuzz import CLASSES, TAGS
 from tests.test_properties import BODY, BOILERPLATE, SHORT
@@ -26,8 +27,13 @@ WRAPS = [
     "said the",
     "minister on Tuesday",
 ]
+# Mojibake and invisible characters, which repairing a joined line can change at its ends.
+MANGLED = ["Ã", "Ã©", "â€™", "â€", "Ã¢", "œ", "©", "\u00a0", "\u200b", "\u00ad", "&amp;", "&#10;",
+           "ﬁ", "ＡＢ", "-", ")", "x.", "said", "and the", "on a"]  # fmt: skip
+WORDS = st.lists(st.sampled_from(MANGLED), min_size=1, max_size=4).map(" ".join)
 PIECE = st.one_of(
     st.sampled_from(SEED_LINES + BODY + SHORT + BOILERPLATE + WRAPS),
+    WORDS,
     st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=40),
 )
 TEXT = st.lists(
@@ -80,3 +86,18 @@ def test_a_page_output_cleaned_again_as_text_is_unchanged(page: str) -> None:
     except CleaningError:
         return
     assert_fixed_point(body)
+
+
+def test_a_join_that_repairing_made_possible_is_made_at_once() -> None:
+    """ "Ã" + "said" joins into "Ã said", which ftfy reads as "à said": now lower case, it
+    continues the line above. The first clean used to leave that join to the second."""
+    text = "\u00a0œ â€™ \u00ad\n  Ã\nsaid\n) ＡＢ\nword )"
+    once = repair(text)[0]
+    assert once == "œ ’ à said\n) AB word )"
+    assert repair(once)[0] == once
+
+
+@given(st.lists(WORDS, min_size=1, max_size=6).map("\n".join))
+def test_repair_is_a_fixed_point(text: str) -> None:
+    once = repair(text)[0]
+    assert repair(once)[0] == once
