@@ -6,8 +6,9 @@ BOM, recognised by its NUL bytes (before UTF-8, since ASCII text in UTF-16 is al
 UTF-8); strict UTF-8 (by far the most common, and a false positive is vanishingly rare for
 real non-UTF-8 text); UTF-8 with a few invalid bytes, or a file that is UTF-8 except for a few
 lines (scraper dumps concatenated from several sources), decoded line by line; otherwise
-charset-normalizer's guess. The text's own UTF-8 wins over a guess whenever its valid
-characters outnumber the invalid bytes: a guess would misread every character to save a few.
+charset-normalizer's guess. The text's own UTF-8 wins over a guess whenever the bytes of its
+valid characters beyond ASCII outnumber the invalid bytes: a guess would misread every
+character to save a few.
 
 Guarantees: every byte that is not read as the chosen encoding says so, in a
 :class:`~pipeline.article.DecodingRepair` (its line, its bytes, what it became, why): an
