@@ -12,6 +12,10 @@ Two parts, each at a size N and at 10N, reporting the ratio of times (10 means l
    after line (the chain that made the revise pass quadratic before its round cap), a nested
    credit, boilerplate on every line, mixed encodings, English and German lines interleaved
    (langdetect on every other line), HTML with many paragraphs and HTML nested deep.
+3. The hard time limit (issue 17): a legal page just under the size limit, 200,000 ``<p>``
+   (9.7 MB), whose extraction alone runs for minutes, cleaned by the real command beside a
+   small text with ``--max-seconds`` (default 60): the page is stopped at the limit (and the
+   2 s of grace), the text is cleaned, and the whole run's wall time shows it.
 
 A benchmark, not a test: timings on a shared machine are noisy, so the numbers go in notes and
 the README, never into assertions. Each time is the best of several runs.
@@ -23,9 +27,12 @@ import argparse
 import contextlib
 import math
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from pipeline import clean_bytes, load_rules
 from pipeline.errors import CleaningError
@@ -169,15 +176,55 @@ def print_rules(rows: list[tuple[str, str, float, float]], repeats: int) -> None
     print(f"slowest search at 10N: {rule_id} on '{family}', {t_large * 1e3:.2f} ms")
 
 
+HUGE_PARAGRAPHS = 200_000
+
+
+def huge_page() -> bytes:
+    """A legal page just under the 10 MiB size limit: a few hundred thousand ``<p>``."""
+    body = "".join(
+        f"<p>Paragraph {i} of the story says little.</p>" for i in range(HUGE_PARAGRAPHS)
+    )
+    return f"<html><body><article>{body}</article></body></html>".encode()
+
+
+def bench_time_limit(limit: float) -> None:
+    """The huge page and a small text through the real command with ``--max-seconds``."""
+    cli = str(Path(sys.executable).with_name("article-clean"))
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp, "raw")
+        raw.mkdir()
+        page = huge_page()
+        (raw / "huge.html").write_bytes(page)
+        (raw / "story.txt").write_bytes(ENGLISH.encode())
+        start = time.perf_counter()
+        result = subprocess.run(
+            [cli, "clean", str(raw), "--out", str(Path(tmp, "out")), "--max-seconds", f"{limit:g}"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        wall = time.perf_counter() - start
+    failed = [line for line in result.stderr.splitlines() if "failed:" in line]
+    print(f"\ntime limit: a page of {HUGE_PARAGRAPHS:,} <p> ({len(page) / 1e6:.1f} MB) and a text,")
+    print(f"--max-seconds {limit:g}: whole run {wall:.1f} s, exit status {result.returncode}")
+    for line in failed:
+        print("  " + line.replace(str(raw) + "/", "")[:150])
+    print("  " + (result.stdout.splitlines() or ["(no summary)"])[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--limit", type=float, default=60.0, help="--max-seconds for part 3")
+    parser.add_argument("--only-limit", action="store_true", help="run part 3 alone")
     args = parser.parse_args(argv)
+    if args.only_limit:
+        bench_time_limit(args.limit)
+        return 0
     print_rules(bench_rules(args.repeats), args.repeats)
     print(f"\ndocuments: about {DOC_N:,} and {10 * DOC_N:,} bytes")
     print(f"{'document':22} {'N':>9} {'10N':>9} {'ratio':>6}")
     for name, _, t_small, t_large in bench_documents(args.repeats):
         print(f"{name:22} {t_small:8.3f}s {t_large:8.3f}s {t_large / t_small:6.1f}")
+    bench_time_limit(args.limit)
     return 0
 
 

@@ -30,12 +30,12 @@ from pipeline.batch import (
     RulesSpec,
     RunSummary,
     clean_batch,
-    clean_in_processes,
 )
 from pipeline.discover import InputFile, discover
 from pipeline.incremental import plan_run
 from pipeline.io import atomic_write
 from pipeline.limits import Limits
+from pipeline.supervise import clean_in_processes
 
 
 def pairs(items: list[InputFile]) -> list[tuple[str, str]]:
@@ -51,7 +51,7 @@ def inputs(corpus: Path, out: Path | None = None) -> tuple[list[InputFile], int]
 def run_library(args: argparse.Namespace) -> dict[str, Any]:
     """Clean and write every input with the library's batch API (what the flow's workers run),
     batched as the flow batches, results folded into a summary as they come: in this process
-    (``--workers 1``) or on a pool of spawned processes (``pipeline.batch.clean_in_processes``,
+    (``--workers 1``) or on a pool of worker processes (``pipeline.supervise.clean_in_processes``,
     as the CLI). Timed: discovery to the last result."""
     spec = RulesSpec(disabled_kinds=tuple(args.disable_kind))
     start = time.perf_counter()

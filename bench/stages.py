@@ -134,8 +134,19 @@ def _on_batch_import(module: ModuleType) -> None:
     install()
     # Worker processes may end without running atexit: dump after every batch as well.
     _wrap(module, "clean_batch", _dump_after)
-    _wrap(module, "clean_batch_summary", _dump_after)  # what the flow's workers run
+    _wrap(module, "clean_batch_summary", _dump_after)  # what the flow's Dask tasks run
     atexit.register(dump)
+
+
+def _on_supervise_import(module: ModuleType) -> None:
+    # A stoppable worker's life (``pipeline.supervise``): dump when it ends.
+    _wrap(module, "_serve", _dump_after)
+
+
+HOOKS: dict[str, Callable[[ModuleType], None]] = {
+    "pipeline.batch": _on_batch_import,
+    "pipeline.supervise": _on_supervise_import,
+}
 
 
 class _Then(importlib.abc.Loader):
@@ -153,26 +164,36 @@ class _Then(importlib.abc.Loader):
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    """Finds nothing itself; hooks :func:`_on_batch_import` onto ``pipeline.batch``'s loader."""
+    """Finds nothing itself; hooks ``HOOKS`` onto the loaders of the modules they name."""
+
+    def __init__(self) -> None:
+        self.waiting = {name for name in HOOKS if name not in sys.modules}
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != "pipeline.batch":
+        if fullname not in self.waiting:
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)
+        self.waiting.discard(fullname)
+        sys.meta_path.remove(self)  # so that the real spec is found, not this finder again
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            if self.waiting:
+                sys.meta_path.insert(0, self)
         if spec is not None and spec.loader is not None:
-            spec.loader = _Then(spec.loader, _on_batch_import)
+            spec.loader = _Then(spec.loader, HOOKS[fullname])
         return spec
 
 
 def install_on_import() -> None:
-    """Instrument this process as soon as it imports ``pipeline.batch`` (when it ever does:
-    Prefect's server process never does, so it pays nothing)."""
-    if "pipeline.batch" in sys.modules:
-        _on_batch_import(sys.modules["pipeline.batch"])
-    else:
+    """Instrument this process as soon as it imports ``pipeline.batch`` and
+    ``pipeline.supervise`` (when it ever does: Prefect's server process never does, so it
+    pays nothing)."""
+    for name, hook in HOOKS.items():
+        if name in sys.modules:
+            hook(sys.modules[name])
+    if any(name not in sys.modules for name in HOOKS):
         sys.meta_path.insert(0, _Finder())
 
 

@@ -24,15 +24,13 @@ was killed are swept first. Worker processes exit when the run's process dies.
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
-import multiprocessing
 import os
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -58,12 +56,13 @@ from flows.report import (
 )
 from pipeline.batch import (
     IN_FLIGHT_PER_WORKER,
+    BatchItem,
     FileResult,
     RulesSpec,
     RunSummary,
+    as_item,
     batches,
     clean_batch_summary,
-    exit_with_parent,
 )
 from pipeline.cli import add_limit_options
 from pipeline.corpus import CORPUS_NAME
@@ -74,38 +73,37 @@ from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits
 from pipeline.lock import output_lock
 from pipeline.read import path_text
 from pipeline.state import STATE_NAME
+from pipeline.supervise import Supervisor
 
 quiet_failed_runs()
-_POOL: dict[int, ProcessPoolExecutor] = {}
-_POOL_LOCK = threading.Lock()  # batches start on several threads at once
+_SUPERVISORS: dict[int, Supervisor] = {}
+_SUPERVISORS_LOCK = threading.Lock()  # batches start on several threads at once
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """One process pool per size, kept for the life of the process (``serve`` reuses it).
+def supervisor(workers: int) -> Supervisor:
+    """One set of worker processes per size, kept for the life of the process (``serve``
+    reuses it). Workers come from a fork server that imports only ``pipeline``, never a fork
+    of this process, which runs Prefect's threads and event loop; each file runs on one of
+    them, stopped at its time limit wherever it is (``pipeline.supervise``)."""
+    with _SUPERVISORS_LOCK:
+        if workers not in _SUPERVISORS:
+            _SUPERVISORS[workers] = Supervisor(workers)
+        return _SUPERVISORS[workers]
 
-    Spawned, not forked: the parent runs Prefect's threads and event loop, which a fork would
-    copy mid-flight. Workers import only ``pipeline``.
-    """
-    with _POOL_LOCK:
-        if workers not in _POOL:
-            context = multiprocessing.get_context("spawn")
-            _POOL[workers] = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=context,
-                initializer=exit_with_parent,
-                initargs=(os.getpid(),),
-            )
-        return _POOL[workers]
+
+@atexit.register
+def _finish_supervisors() -> None:
+    """Let the workers end on their own when this process does (not killed mid-write)."""
+    with _SUPERVISORS_LOCK:
+        for each in _SUPERVISORS.values():
+            each.close()
 
 
 def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> bool:
-    """Retry a batch only for I/O or a crashed worker: a bad file fails the same way again."""
+    """Retry a batch only for I/O: a bad file fails the same way again, and a worker that
+    crashes or outlasts the time limit fails only its file (``pipeline.supervise``)."""
     try:
         state.result()
-    except BrokenProcessPool:
-        with _POOL_LOCK:
-            _POOL.clear()  # the next attempt gets fresh workers
-        return True
     except OSError:
         return True
     except Exception:
@@ -115,20 +113,21 @@ def _infrastructure_error(task: object, task_run: object, state: State[Any]) -> 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_condition_fn=_infrastructure_error)
 def clean_batch_task(
-    items: list[tuple[str, str]],
+    items: list[BatchItem],
     out_dir: str,
     spec: dict[str, Any],
     limits: dict[str, Any],
     workers: int,
     inline: bool,
 ) -> dict[str, Any]:
-    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask); return
-    the batch's summary (``RunSummary.to_json``), which stays small whatever the batch size."""
+    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask, where
+    the time limit is the library's own, checked between steps); return the batch's summary
+    (``RunSummary.to_json``), which stays small whatever the batch size."""
     rules_spec = RulesSpec(**spec)
     if inline:
         return clean_batch_summary(items, out_dir, rules_spec, limits)
-    pool = worker_pool(workers)
-    return pool.submit(clean_batch_summary, items, out_dir, rules_spec, limits).result()
+    results = supervisor(workers).clean(items, out_dir, rules_spec, Limits(**limits))
+    return RunSummary().add_all(results).to_json()
 
 
 def plan(raw_dir: Path, out_dir: Path, spec: RulesSpec) -> tuple[Plan, list[dict[str, str]]]:
@@ -262,7 +261,7 @@ def run_batches(groups: Iterator[list[InputFile]], total: int, job: Job) -> RunS
     running: dict[PrefectFuture[dict[str, Any]], list[InputFile]] = {}
 
     def submit(group: list[InputFile]) -> None:
-        items = [(i.source, i.output) for i in group]
+        items: list[BatchItem] = [as_item(i) for i in group]
         future = clean_batch_task.submit(items, str(job.out), spec, limits, job.workers, job.inline)
         running[future] = group
 

@@ -108,10 +108,28 @@ class EncodingFix:
 
 
 @dataclass(frozen=True, slots=True)
+class DecodingRepair:
+    """Bytes the decoder could not read as the file's own encoding, and what it made of them.
+
+    ``line`` counts ``\n`` line breaks from 0 (``None``: not about a line, such as data after
+    a gzip member); ``data`` is the bytes in hex; ``text`` what they became ("" when dropped).
+    """
+
+    line: int | None
+    data: str
+    text: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "bytes": self.data, "text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class Repairs:
     """Every change made to the decoded text before segmentation, so it can be audited."""
 
     encoding_fixes: tuple[EncodingFix, ...] = ()
+    decoding: tuple[DecodingRepair, ...] = ()  # before the text existed: see DecodingRepair
     control_chars_removed: int = 0
     whitespace_changed_lines: int = 0
     line_joins: tuple[tuple[int, int], ...] = ()  # first and last input line of each rejoin
@@ -311,6 +329,12 @@ class Article:
                 {"line": f.line, "original": f.original, "steps": [list(s) for s in f.steps]}
                 for f in self.repairs.encoding_fixes
             ],
+            # Only when there were any, so that other sidecars keep their bytes.
+            **(
+                {"decoding_repairs": [r.to_json() for r in self.repairs.decoding]}
+                if self.repairs.decoding
+                else {}
+            ),
             "normalisation": self.repairs.to_json(),
             "removals": [r.to_json(self.text) for r in self.removals],
             # Where each kept line sits: with the removals, the whole text minus its blank

@@ -1,4 +1,5 @@
-"""Clean a batch of files: the unit of work the CLI loops over and the flow sends to workers.
+"""Clean a batch of files in this process: the unit of work a worker process runs
+(``pipeline.supervise`` sends it one file at a time, to stop any at its time limit).
 
 Everything here takes and returns plain data (strings, lists, dicts), so a batch can be
 pickled to another process or a Dask worker. A file that cannot be cleaned becomes a failed
@@ -12,15 +13,12 @@ from __future__ import annotations
 
 import functools
 import math
-import multiprocessing
 import os
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,7 @@ from pipeline.article import Article
 from pipeline.clean import clean_file
 from pipeline.discover import InputFile
 from pipeline.errors import PERMANENT_ERRNOS, CleaningError, InputError, OutputError
-from pipeline.io import write_outputs
+from pipeline.io import check_name_fits, output_paths, write_outputs
 from pipeline.limits import SIZE_SETTING, Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
@@ -39,6 +37,16 @@ PARENT_POLL_SECONDS = 0.2
 BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
 MAX_BATCH = 500  # files a batch at most: its results travel back as one list
 IN_FLIGHT_PER_WORKER = 2  # batches handed out at once: one running, one queued
+
+
+# An input as plain data, for a worker process: path, output name and, when known, the
+# identity discovery saw (``InputFile.identity``).
+BatchItem = tuple[str, str] | tuple[str, str, int]
+
+
+def as_item(item: InputFile) -> tuple[str, str, int]:
+    """``item`` as plain data for another process (:data:`BatchItem`)."""
+    return (item.source, item.output, item.identity)
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,10 @@ def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> F
     """Clean and write one input; failures become a result, never an exception."""
     for attempt in range(1, IO_ATTEMPTS + 1):
         try:
-            article = clean_file(item.path, rules=rules, limits=limits)
+            # An output name the file system cannot hold fails now, not after cleaning.
+            for output in output_paths(out_dir, item):
+                check_name_fits(output)
+            article = clean_file(item.path, rules=rules, limits=limits, identity=item.identity)
             write_outputs(article, out_dir, item)
         except CleaningError as exc:
             error: CleaningError = exc
@@ -225,17 +236,18 @@ def clean_items(
 
 
 def clean_batch(
-    items: Iterable[tuple[str, str]],
+    items: Iterable[BatchItem],
     out_dir: str,
     spec: RulesSpec,
     limits: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Clean ``(input path, output name)`` pairs into ``out_dir``; one result dict each."""
+    """Clean ``(input path, output name[, identity])`` items into ``out_dir``; one result dict
+    each. ``identity`` is ``InputFile.identity``: given, no other file at the path is read."""
     return [result.to_json() for result in _clean_pairs(items, out_dir, spec, limits)]
 
 
 def clean_batch_summary(
-    items: Iterable[tuple[str, str]],
+    items: Iterable[BatchItem],
     out_dir: str,
     spec: RulesSpec,
     limits: dict[str, Any] | None = None,
@@ -247,13 +259,13 @@ def clean_batch_summary(
 
 
 def _clean_pairs(
-    items: Iterable[tuple[str, str]],
+    items: Iterable[BatchItem],
     out_dir: str,
     spec: RulesSpec,
     limits: dict[str, Any] | None,
 ) -> Iterator[FileResult]:
     rules = spec.load()
-    inputs = (InputFile(path, name) for path, name in items)
+    inputs = (InputFile(*item) for item in items)
     return clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
 
 
@@ -272,37 +284,6 @@ def batches(
         MAX_BATCH, math.ceil(len(items) / (max(workers, 1) * BATCHES_PER_WORKER))
     )
     return (items[i : i + size] for i in range(0, len(items), size))
-
-
-def clean_in_processes(
-    items: list[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
-) -> Iterator[FileResult]:
-    """Clean ``items`` on ``workers`` spawned processes; yield the results in input order.
-
-    The inputs go in contiguous batches, a few per worker so that all finish together and at
-    most ``MAX_BATCH`` each; no more than ``IN_FLIGHT_PER_WORKER`` batches a worker are
-    handed out at once, so memory does not grow with the number of inputs. Each worker loads
-    the rules from ``spec`` once and imports only this package. A full disk stops the batch
-    that met it; the other batches meet it too and stop on their own.
-    """
-    groups = batches(items, None, workers)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=exit_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-
-        def submit(group: list[InputFile]) -> Future[list[dict[str, Any]]]:
-            pairs = [(item.source, item.output) for item in group]
-            return pool.submit(clean_batch, pairs, str(out_dir), spec, asdict(limits))
-
-        pending = deque(submit(group) for group in islice(groups, workers * IN_FLIGHT_PER_WORKER))
-        while pending:
-            done = pending.popleft().result()
-            pending.extend(submit(group) for group in islice(groups, 1))
-            yield from (FileResult.from_json(result) for result in done)
 
 
 def exit_with_parent(parent: int) -> None:

@@ -19,15 +19,15 @@ from pathlib import Path
 import ftfy
 
 from pipeline import __version__, html
-from pipeline.article import Article, Kind, PageInfo, PipelineInfo, Source
+from pipeline.article import Article, DecodingRepair, Kind, PageInfo, PipelineInfo, Source
 from pipeline.classify import classify
-from pipeline.decode import decode, sniff_binary
+from pipeline.decode import decode_explained, sniff_binary
 from pipeline.discover import input_format
 from pipeline.errors import DecodeError, UnsupportedInputError
 from pipeline.limits import Limits, check_time, enforced
 from pipeline.matchers import Context, LanguageJudge
 from pipeline.matchers.language import UNDETERMINED
-from pipeline.read import gunzip_if_needed, path_text, read_input
+from pipeline.read import gunzip_explained, path_text, read_input
 from pipeline.repair import repair
 from pipeline.revise import revise, structure
 from pipeline.rules import Rules, load_rules
@@ -114,34 +114,45 @@ def clean_file(
     source_id: str | None = None,
     timings: dict[str, float] | None = None,
     limits: Limits | None = None,
+    identity: int = 0,
 ) -> Article:
     """Read (gunzipping if needed) and clean one file. Every error is a :class:`CleaningError`
-    naming the file: unreadable, not a regular file, over a limit, changed while read, ..."""
+    naming the file: unreadable, a symbolic link, not a regular file, over a limit, changed
+    while read, not the file ``identity`` says was found there (``InputFile.identity``), ..."""
     path = Path(path)
     limits = limits or Limits()
-    data = read_input(path, limits.max_bytes)
+    data = read_input(path, limits.max_bytes, identity)
     source = source_id or path_text(path)
     fmt = input_format(path)
     return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings, limits=limits)
 
 
 def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
-    data = gunzip_if_needed(raw, source_id)
+    unpacked = gunzip_explained(raw, source_id)
+    data = unpacked.data
     binary = sniff_binary(data)
     if binary is not None:
         msg = f"{source_id}: this is a {binary}, not text; remove it from the input folder"
         raise DecodeError(msg)
     page: PageInfo | None = None
+    decoding: tuple[DecodingRepair, ...] = ()
     if fmt == "html":
         extraction = html.extract(data, source_id, rules.html)
         raw_text, encoding, page = extraction.text, extraction.encoding, extraction.page
     else:
-        raw_text, encoding = decode(data)
+        raw_text, encoding, decoding = decode_explained(data)
     if _is_garbage(raw_text):
         msg = f"{source_id}: the bytes do not decode to text (binary or corrupt); check the file"
         raise DecodeError(msg)
-    # Text from HTML has no hard wraps: its line breaks are the page's own.
-    text, repairs = repair(raw_text, rejoin=fmt == "text")
+    # A page's text is rejoined too: a line break inside a sentence (a <br> mid-sentence, text
+    # after a block) would be joined by cleaning the output again as text (issue 17).
+    text, repairs = repair(raw_text)
+    flags: tuple[str, ...] = ("decoding_repaired",) if decoding else ()
+    if unpacked.trailing:
+        flags += ("gzip_trailing_data",)
+        reason = f"{unpacked.trailing} byte(s) after the gzip data are not gzip; ignored"
+        decoding += (DecodingRepair(None, unpacked.trailing_head.hex(), "", reason),)
+    repairs = dataclasses.replace(repairs, decoding=decoding)
     source = Source(
         path=source_id,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -157,7 +168,7 @@ def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
         ftfy_version=ftfy.__version__,
         disabled_kinds=rules.disabled_kinds,
     )
-    return Article(source=source, text=text, pipeline=info, repairs=repairs, page=page)
+    return Article(source=source, text=text, pipeline=info, repairs=repairs, page=page, flags=flags)
 
 
 def _is_garbage(text: str) -> bool:

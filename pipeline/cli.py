@@ -22,7 +22,7 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
-from pipeline.batch import RulesSpec, RunSummary, clean_in_processes, clean_items
+from pipeline.batch import RulesSpec, RunSummary, clean_items
 from pipeline.clean import clean_file
 from pipeline.console import (
     in_command_terms,
@@ -39,6 +39,7 @@ from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, pars
 from pipeline.lock import output_lock
 from pipeline.report import REPORT_NAME, write_report
 from pipeline.rules import Rules, builtin_rules_path, load_rules
+from pipeline.supervise import clean_in_processes
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # From this many inputs on, the default is one cleaning process per core: below it, starting
@@ -221,9 +222,10 @@ def clean_locked(
     progress: bool = False,
 ) -> RunSummary:
     """Under the output folder's lock: sweep what a killed run left, then clean every input,
-    on ``parallel``'s number of worker processes (loading the rules from its spec) when that
-    is more than one. Results are folded into a summary as they come, not kept; with
-    ``progress``, a progress bar on stderr follows them."""
+    on ``parallel``'s number of worker processes (loading the rules from its spec), even one:
+    the time limit can then stop a file wherever it is (``pipeline.supervise``); without
+    ``parallel``, in this process. Results are folded into a summary as they come, not kept;
+    with ``progress``, a progress bar on stderr follows them."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
@@ -231,11 +233,12 @@ def clean_locked(
     summary = RunSummary(keep_notes=True)
     with output_lock(out_dir, on_wait=say):
         sweep_run(out_dir, found.inputs)
-        if parallel is not None and parallel[1] > 1 and len(found.inputs) > 1:
-            spec, workers = parallel
-            results = clean_in_processes(found.inputs, out_dir, spec, limits, workers)
-        else:
+        if parallel is None:
             results = clean_items(found.inputs, out_dir, rules, limits)
+        else:
+            spec, workers = parallel
+            workers = max(1, min(workers, len(found.inputs)))
+            results = clean_in_processes(found.inputs, out_dir, spec, limits, workers)
         total = len(found.inputs)
         return summary.add_all(with_progress(results, total, sys.stderr, show=progress))
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pipeline.read import path_text
+from pipeline.read import file_identity, path_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -29,13 +29,21 @@ class InputFile:
     as much memory. ``path`` and ``relative`` build the path objects on demand. Compared and
     hashed by the two strings; not ordered. Discovery names outputs in place; treat one as
     immutable once ``discover`` has returned it.
+
+    ``identity`` is the device and inode of the file discovery found there
+    (:func:`pipeline.read.file_identity`; 0 when unknown): reading refuses any other file at
+    that path, so an input swapped for a link, or a folder above it swapped for a link to
+    another folder, after discovery is never read through.
     """
 
-    __slots__ = ("output", "source")
+    __slots__ = ("identity", "output", "source")
 
-    def __init__(self, path: str | os.PathLike[str], relative: str | PurePosixPath) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], relative: str | PurePosixPath, identity: int = 0
+    ) -> None:
         self.source = os.fspath(path)  # the input, as text
         self.output = str(relative)  # its outputs' name, POSIX-style, without suffix
+        self.identity = identity
 
     @property
     def path(self) -> Path:
@@ -119,15 +127,15 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     roots = [root for root in inputs if root.is_dir() and not root.is_symlink()]
     for root in inputs:
         if root not in roots:
-            found.append(InputFile(root, root.name))
+            found.append(InputFile(root, root.name, _named_identity(root)))
             cuts.append(len(str(root)) - len(root.name))
             _note_inside(real_inside_out, str(root), str(root.resolve()), out)
             continue
         real_root = root.resolve()
         nested_out = out if out is not None and _strictly_inside(out, real_root) else None
-        for path, relative, kind in _walk(root, real_root, nested_out, conflicts):
+        for path, relative, kind, identity in _walk(root, real_root, nested_out, conflicts):
             if kind == _FILE and is_input_name(relative.rpartition("/")[2]):
-                found.append(InputFile(path, relative))
+                found.append(InputFile(path, relative, identity))
                 cuts.append(len(path) - len(relative))
                 # A walk enters no links: the real path is the root's real path and the rest.
                 _note_inside(real_inside_out, path, join_text(str(real_root), relative), out)
@@ -138,6 +146,14 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
         originals = {real_inside_out[i.source] for i in unique if i.source in real_inside_out}
         unique = _outputs_clear_of_inputs(unique, out, roots, originals, conflicts)
     return Discovery(unique, skipped, conflicts)
+
+
+def _named_identity(path: Path) -> int:
+    """The identity of a file named as an input (of a link itself: links are not read)."""
+    try:
+        return file_identity(path.lstat())
+    except OSError:
+        return 0  # missing or unreadable: reading it will say so
 
 
 def _note_inside(noted: dict[str, str], path: str, real: str, out: Path | None) -> None:
@@ -163,10 +179,11 @@ _ENTRY_FILE, _ENTRY_LINK, _ENTRY_FOLDER, _ENTRY_LINKED_FOLDER = 0, 1, 2, 3
 
 def _walk(
     root: Path, real_root: Path, nested_out: Path | None, errors: list[tuple[Path, str]]
-) -> Iterator[tuple[str, str, int]]:
-    """Every non-folder under ``root`` as ``(path, path relative to root, kind)``, in sorted
-    order, without entering linked folders; the folders that cannot be read go to ``errors``,
-    with why.
+) -> Iterator[tuple[str, str, int, int]]:
+    """Every non-folder under ``root`` as ``(path, path relative to root, kind, identity)``,
+    in sorted order, without entering linked folders; the folders that cannot be read go to
+    ``errors``, with why. ``identity`` (:func:`pipeline.read.file_identity`) is that of the
+    file the walk saw, for input candidates (0 for the rest).
 
     What ``os.walk`` (not following links) would list, as strings, one at a time: a folder
     may hold 100,000 files, so neither path objects nor a folder's ``DirEntry`` objects are
@@ -174,30 +191,69 @@ def _walk(
     the order of sorting the paths. ``nested_out`` is the real path of an output folder inside
     ``root``: what lies in it is passed over. A walk enters no links, so an entry's real path
     is ``real_root`` and the relative path: nothing is resolved.
+
+    Each folder is opened from its parent's descriptor without following links (``openat``
+    with ``O_NOFOLLOW``), and listed from its own: a folder swapped for a link while the walk
+    goes on is not entered, so every identity is that of a file really under ``root``.
     """
     base = str(root)
     # Paths spelt as ``Path(root, relative)`` would spell them ("x", not "./x").
     lead = "" if base == "." else base if base.endswith("/") else base + "/"
     real, out = str(real_root), None if nested_out is None else str(nested_out)
 
-    def visit(folder: str, prefix: str, passed: bool) -> Iterator[tuple[str, str, int]]:
+    def visit(
+        folder: str, parent: int | None, prefix: str, passed: bool
+    ) -> Iterator[tuple[str, str, int, int]]:
         try:
-            with os.scandir(folder) as listing:
-                entries = sorted((entry.name, _entry_kind(entry)) for entry in listing)
+            fd = os.open(
+                folder if parent is None else folder.rpartition("/")[2],
+                FOLDER_FLAGS,
+                dir_fd=parent,
+            )
         except OSError as exc:
-            reason = f"cannot read this folder: {exc.strerror}; its files were not cleaned"
-            errors.append((Path(exc.filename or folder), reason))
+            _folder_error(errors, folder, exc)
             return
-        for name, kind in entries:
-            relative = prefix + name
-            path = lead + relative
-            hidden = passed or name.startswith(".") or join_text(real, relative) == out
-            if kind == _ENTRY_FOLDER:
-                yield from visit(path, relative + "/", hidden)
-            elif kind != _ENTRY_LINKED_FOLDER:
-                yield path, relative, _PASSED if hidden or kind == _ENTRY_LINK else _FILE
+        try:
+            try:
+                with os.scandir(fd) as listing:
+                    entries = sorted(_entry(entry) for entry in listing)
+            except OSError as exc:
+                _folder_error(errors, folder, exc)
+                return
+            for name, kind, identity in entries:
+                relative = prefix + name
+                path = lead + relative
+                hidden = passed or name.startswith(".") or join_text(real, relative) == out
+                if kind == _ENTRY_FOLDER:
+                    yield from visit(path, fd, relative + "/", hidden)
+                elif kind != _ENTRY_LINKED_FOLDER:
+                    passed_over = hidden or kind == _ENTRY_LINK
+                    yield path, relative, _PASSED if passed_over else _FILE, identity
+        finally:
+            os.close(fd)
 
-    return visit(base, "", False)
+    return visit(base, None, "", False)
+
+
+# Folders are opened only to be listed, never through a link.
+FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _folder_error(errors: list[tuple[Path, str]], folder: str, exc: OSError) -> None:
+    reason = f"cannot read this folder: {exc.strerror}; its files were not cleaned"
+    errors.append((Path(folder), reason))
+
+
+def _entry(entry: os.DirEntry[str]) -> tuple[str, int, int]:
+    """A folder entry's name, kind and, for an input candidate, its identity."""
+    kind = _entry_kind(entry)
+    identity = 0
+    if kind == _ENTRY_FILE and is_input_name(entry.name):
+        try:
+            identity = file_identity(entry.stat(follow_symlinks=False))
+        except OSError:
+            identity = 0  # gone already: reading it will say so
+    return entry.name, kind, identity
 
 
 def _entry_kind(entry: os.DirEntry[str]) -> int:

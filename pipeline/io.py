@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import hashlib
 import json
 import os
 import re
@@ -29,9 +30,12 @@ from pipeline.read import path_text
 # The mode new files are created with; the umask then applies, as for any file open() makes.
 OUTPUT_MODE = 0o666
 # Temporary output files are ".<name>.<8 random characters>.tmp" (base 32 here; sweeping
-# also knows tempfile.mkstemp's alphabet, which earlier versions used); names are cut so the
-# whole fits the usual 255-byte limit on a file name.
+# also knows tempfile.mkstemp's alphabet, which earlier versions used). A name too long for
+# that is cut and given a hash of the whole name (``temp_prefix``), so the whole fits the
+# usual 255-byte limit on a file name and two long names never share temporaries.
 NAME_MAX_BYTES = 255
+TEMP_HASH_CHARS = 16
+SHORT_NAME_BYTES = 143
 TEMP_ATTEMPTS = 100
 TEMP_TAIL = re.compile(r"[a-z0-9_]{8}\.tmp")
 TEMP_TAIL_CHARS = 12
@@ -108,9 +112,7 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
     from a rename, after the files before it were replaced.
     """
     for path, _ in files:
-        if len(os.fsencode(path.name)) > NAME_MAX_BYTES:
-            too_long = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
-            raise output_error(path, too_long)
+        check_name_fits(path)
     staged: list[Path] = []
     renamed = 0
     try:
@@ -222,13 +224,48 @@ def output_error(path: Path, exc: OSError) -> OutputError:
 
 
 def temp_prefix(name: str) -> str:
-    """How the temporary files for output ``name`` start: hidden, and cut short enough that
-    the whole temporary name (8 random characters and ``.tmp`` follow) fits in 255 bytes.
+    """How the temporary files for output ``name`` start: hidden, and short enough that the
+    whole temporary name (8 random characters and ``.tmp`` follow) fits in 255 bytes. A name
+    too long for that is cut and ends in a hash of the whole name: the prefix stays one
+    output's own (two names alike in their first 240 bytes would otherwise share one).
 
     >>> temp_prefix("story.txt")
     '.story.txt.'
+    >>> len(temp_prefix("x" * 251 + ".txt") + "k2j4_x9q.tmp"), temp_prefix("x" * 251 + ".txt")[-18:]
+    (255, '~tdwhhg36f54llmg5.')
     """
-    return "." + os.fsdecode(os.fsencode(name)[: NAME_MAX_BYTES - TEMP_EXTRA_BYTES]) + "."
+    encoded = os.fsencode(name)
+    room = NAME_MAX_BYTES - TEMP_EXTRA_BYTES
+    if len(encoded) <= room:
+        return "." + name + "."
+    digest = hashlib.sha256(encoded).digest()
+    tag = base64.b32encode(digest).decode("ascii").lower()[:TEMP_HASH_CHARS]
+    cut = room - 1 - TEMP_HASH_CHARS
+    while cut and encoded[cut] & 0xC0 == 0x80:  # not inside a UTF-8 character
+        cut -= 1
+    return "." + os.fsdecode(encoded[:cut]) + "~" + tag + "."
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of ``folder`` (or of the nearest
+    folder above it that exists) takes; 255, the usual limit, when it does not say."""
+    for candidate in (folder, *folder.parents):
+        try:
+            return min(os.pathconf(candidate, "PC_NAME_MAX"), NAME_MAX_BYTES)
+        except (OSError, ValueError):
+            continue
+    return NAME_MAX_BYTES
+
+
+def check_name_fits(path: Path) -> None:
+    """Refuse an output whose name the file system cannot hold, with an error that names it
+    and says what to do, before anything is written (or cleaned: see ``batch.clean_one``)."""
+    size = len(os.fsencode(path.name))
+    # Names up to 143 bytes fit every common file system (eCryptfs has the smallest limit):
+    # only longer ones cost the system call.
+    if size > SHORT_NAME_BYTES and size > name_max(path.parent):
+        too_long = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
+        raise output_error(path, too_long)
 
 
 def sweep_temporaries(outputs: Iterable[Path], folders: Iterable[Path] = ()) -> int:

@@ -84,12 +84,16 @@ def check_time() -> None:
     """Raise :class:`LimitError` when the document being cleaned is past its deadline."""
     active = _ACTIVE.get()
     if active is not None and time.monotonic() > active.deadline:
-        msg = (
-            f"{active.source_id}: cleaning took longer than the time limit of "
-            f"{active.limits.max_seconds:g} s and was stopped; raise the limit ({TIME_SETTING}) "
-            "or check that the file is an article"
-        )
-        raise LimitError(msg)
+        raise LimitError(over_time_message(active.source_id, active.limits.max_seconds))
+
+
+def over_time_message(source_id: str, max_seconds: float) -> str:
+    """What a file stopped at the time limit is reported with (here, or by the supervisor
+    that stops a worker process, ``pipeline.supervise``)."""
+    return (
+        f"{source_id}: cleaning took longer than the time limit of {max_seconds:g} s and was "
+        f"stopped; raise the limit ({TIME_SETTING}) or check that the file is an article"
+    )
 
 
 def max_bytes() -> int:

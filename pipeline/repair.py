@@ -27,10 +27,30 @@ from pipeline.segment import is_hard_wrap
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
 
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-# C0/C1 controls except tab and newline, plus invisible format characters that break
-# tokenisers: zero-width space, word joiner, BOM, soft hyphen. ZWJ/ZWNJ stay: they carry
-# meaning in Persian, Indic scripts and emoji.
-INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+# C0/C1 controls except tab and newline, plus Unicode's default-ignorable code points that
+# mean nothing in plain text: soft hyphen, Arabic letter mark, Khmer inherent vowels,
+# zero-width space, LRM/RLM, bidi embeddings, overrides and isolates, word joiner and the
+# invisible operators, Hangul fillers standing alone, BOM, the reserved and interlinear
+# annotation characters, shorthand and musical format controls, the language tag. Inside a
+# word they stop rules from matching ("Pho\u200eto: Reuters").
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u061c\u17b4\u17b5\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000\U000e0001\U000e0002-\U000e001f\U000e0080-\U000e00ff\U000e01f0-\U000e0fff]"
+)
+# The default-ignorable characters that carry meaning next to some scripts: ZWNJ and ZWJ
+# (Persian, Indic scripts, emoji sequences), variation selectors (emoji, CJK), Mongolian
+# free variation selectors and vowel separator, emoji tag characters (subdivision flags),
+# the combining grapheme joiner, Hangul choseong/jungseong fillers. Between Latin letters,
+# digits or ASCII punctuation (or at a line's end) they mean nothing and hide words from
+# the rules, so only there they are removed.
+LATIN_SIDE = "[\x00-\u024f]"
+MEANINGFUL_INVISIBLE = re.compile(
+    f"(?:(?<={LATIN_SIDE})|^)"
+    "[\u034f\u115f\u1160\u180b-\u180f\u200c\u200d\ufe00-\ufe0f\U000e0020-\U000e007f"
+    "\U000e0100-\U000e01ef]+"
+    f"(?={LATIN_SIDE}|$)"
+)
 # Any Unicode whitespace inside a line (tabs, NBSP, thin spaces; also a newline that ftfy's
 # HTML unescaping made out of "&#10;") becomes one space.
 SPACES = re.compile(r"\s+")
@@ -48,6 +68,8 @@ FTFY_MAY_ACT = re.compile("[^\t\n\x20-\x7e" + re.escape(FTFY_INERT) + "]")
 # ftfy + cleanup reach a fixed point in one round for almost every line, two when whitespace
 # hid mojibake; the bound only guards against a pathological oscillation.
 MAX_REPAIR_ROUNDS = 4
+# Passes of hard-wrap joins: real text settles in one; the bound guards the pathological.
+MAX_REJOIN_PASSES = 4
 
 
 def needs_ftfy(line: str) -> bool:
@@ -72,8 +94,9 @@ def needs_ftfy(line: str) -> bool:
 def repair(text: str, *, rejoin: bool = True) -> tuple[str, Repairs]:
     """Return the normalised text and a record of what changed.
 
-    ``rejoin=False`` leaves line breaks alone: text extracted from HTML has no hard wraps,
-    its line breaks are the page's own (list items, ``<br>``).
+    ``rejoin=False`` leaves line breaks alone. The pipeline rejoins a page's text too: a
+    break mid-sentence there (a ``<br>``, text after a block) would otherwise be joined by
+    cleaning the output again as text.
     """
     fixes: list[EncodingFix] = []
     counts = [0, 0]  # control characters removed, lines whose whitespace changed
@@ -105,6 +128,9 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
                 fixes.append(EncodingFix(number, fixed, steps))
                 fixed = explained.text
         visible, removed = INVISIBLE.subn("", fixed)
+        if not visible.isascii():
+            visible, joiners = MEANINGFUL_INVISIBLE.subn("", visible)
+            removed += joiners
         counts[0] += removed
         fixed = SPACES.sub(" ", visible).strip(" ")
         counts[1] += fixed != visible
@@ -116,30 +142,36 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
 def _rejoin(
     lines: list[str], fixes: list[EncodingFix], counts: list[int]
 ) -> tuple[list[str], tuple[tuple[int, int], ...]]:
-    """Join hard-wrapped runs of lines; return the lines and each run's first and last line."""
+    """Join hard-wrapped runs of lines; return the lines and each run's first and last line.
+
+    Again until nothing joins (at most ``MAX_REJOIN_PASSES``): a joined line is repaired once
+    more, which can change how it starts or ends, and so whether it continues the line above
+    or goes on in the line below. Without the repeat, cleaning the output again would find
+    that join (issue 17): the output is a fixed point of this stage, as of the others.
+    """
+    spans = [(number, number) for number in range(len(lines))]
+    for _ in range(MAX_REJOIN_PASSES):
+        joined, joined_spans = _rejoin_once(lines, spans, fixes, counts)
+        if len(joined) == len(lines):
+            break
+        lines, spans = joined, joined_spans
+    return lines, tuple(span for span in spans if span[0] != span[1])
+
+
+def _rejoin_once(
+    lines: list[str], spans: list[tuple[int, int]], fixes: list[EncodingFix], counts: list[int]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """One pass of joins over ``lines``, each standing for the input lines ``spans`` gives."""
     out: list[str] = []
-    runs: list[tuple[int, int]] = []
+    out_spans: list[tuple[int, int]] = []
     first = 0
-    for number, line in enumerate(lines):
-        if number and is_hard_wrap(lines[number - 1], line):
+    for number in range(1, len(lines) + 1):
+        if number < len(lines) and is_hard_wrap(lines[number - 1], lines[number]):
             continue
-        if number:
-            out.append(_join_run(lines, first, number, fixes, counts, runs))
+        out_spans.append((spans[first][0], spans[number - 1][1]))
+        if number - first == 1:
+            out.append(lines[first])
+        else:
+            out.append(_fix_line(spans[first][0], " ".join(lines[first:number]), fixes, counts))
         first = number
-    if lines:
-        out.append(_join_run(lines, first, len(lines), fixes, counts, runs))
-    return out, tuple(runs)
-
-
-def _join_run(
-    lines: list[str],
-    first: int,
-    end: int,
-    fixes: list[EncodingFix],
-    counts: list[int],
-    runs: list[tuple[int, int]],
-) -> str:
-    if end - first == 1:
-        return lines[first]
-    runs.append((first, end - 1))
-    return _fix_line(first, " ".join(lines[first:end]), fixes, counts)
+    return out, out_spans

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.article import Kind, Stage
+from pipeline.backtrack import MAX_SAFE_REPEATS, explosive_repeat
 from pipeline.errors import RulesError
 from pipeline.prefilter import required_substrings
 
@@ -298,10 +299,19 @@ def _compile(raw: dict[str, Any], where: str) -> re.Pattern[str] | None:
     else:
         return None
     try:
-        return re.compile(source, flags)
+        compiled = re.compile(source, flags)
     except re.error as exc:
         msg = f"{where}: 'pattern' does not compile: {exc}"
         raise RulesError(msg) from exc
+    if explosive_repeat(compiled):
+        msg = (
+            f"{where}: 'pattern' can backtrack catastrophically: it repeats a part that can "
+            "match the same text in more than one way, as (a+)+ does, so one line could take "
+            "forever; make each repetition start or end with something the repeated part "
+            f"cannot match, or bound the repeat (at most {MAX_SAFE_REPEATS} times)"
+        )
+        raise RulesError(msg)
+    return compiled
 
 
 def phrase_regex(phrase: str) -> str:

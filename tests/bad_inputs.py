@@ -33,6 +33,13 @@ WORDS = "the quick brown fox jumps over the lazy dog and "
 BACKTRACK_LINE = "(A" + "/A" * 49_999
 
 
+def huge_page(paragraphs: int = 200_000) -> bytes:
+    """A legal page just under the 10 MiB size limit: a few hundred thousand ``<p>``. One step
+    (the extractor) runs on it for minutes, past any time limit checked between steps."""
+    body = "".join(f"<p>Paragraph {i} of the story says little.</p>" for i in range(paragraphs))
+    return f"<html><body><article>{body}</article></body></html>".encode()
+
+
 def _png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
@@ -107,6 +114,62 @@ CASES: tuple[Case, ...] = (
         check=lambda a: (
             a.source.encoding.startswith("mixed")
             and a.clean_text() == "First line says “hello” to you.\nSecond line says “bye” to you."
+        ),
+    ),
+    # Issue 17: the text's own UTF-8 wins over a guess when nearly all of it is valid; every
+    # byte not read as UTF-8 is recorded and flagged.
+    Case(
+        "utf8-one-stray-byte.txt",
+        lambda: "He said “no” to the plan on Tuesday, ".encode() + b"\x93officials\x94 said.\n",
+        flags=("decoding_repaired",),
+        check=lambda a: (
+            a.clean_text() == "He said “no” to the plan on Tuesday, “officials” said."
+            and a.source.encoding == "utf-8"
+            and [(r.line, r.data) for r in a.repairs.decoding] == [(0, "93"), (0, "94")]
+        ),
+    ),
+    Case(
+        "utf8-stray-byte-on-one-line.txt",
+        lambda: (
+            "First line says “hello” to you.\n".encode()
+            + "He said “no” to the plan ".encode()
+            + b"\xe9t\xe9 on Tuesday.\n"
+        ),
+        flags=("decoding_repaired",),
+        check=lambda a: "He said “no” to the plan été on Tuesday." in a.clean_text(),
+    ),
+    Case(
+        "utf16-bom-before-utf8.txt",
+        lambda: b"\xff\xfe" + "Talks “will continue” on Tuesday, he said.\n".encode(),
+        flags=("decoding_repaired",),
+        check=lambda a: (
+            a.clean_text() == "Talks “will continue” on Tuesday, he said."
+            and a.to_json()["decoding_repairs"][0]["bytes"] == "fffe"
+        ),
+    ),
+    Case(
+        "trailing-garbage.txt.gz",
+        lambda: gzip.compress(b"The talks resumed on Tuesday, officials said.\n") + b"\0junk",
+        flags=("gzip_trailing_data",),
+        check=lambda a: (
+            a.clean_text() == "The talks resumed on Tuesday, officials said."
+            and a.to_json()["decoding_repairs"][0]["bytes"] == "006a756e6b"
+        ),
+    ),
+    # Issue 17: invisible format characters inside words (LRM, RLM, bidi embeddings and
+    # isolates, a stray ZWJ) are removed and counted before the rules run, so rules match.
+    Case(
+        "invisible-in-words.txt",
+        lambda: (
+            "The talks resumed on Tuesday, officials said.\n\n"
+            "Pho\u200eto: Reu\u202ater\u202cs\n\nSha\u200fre\u2066 this\u2069\n\n"
+            "Sign up for our news\u200dletter to get the day’s top stories.\n\n"
+            "Adver\u2067tise\u2069ment\n"
+        ).encode(),
+        check=lambda a: (
+            a.clean_text() == "The talks resumed on Tuesday, officials said."
+            and len(a.removals) == 4
+            and a.repairs.control_chars_removed == 9
         ),
     ),
     Case(

@@ -13,12 +13,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import CleaningError, clean_bytes, clean_file
+from pipeline.batch import RulesSpec, clean_items
 from pipeline.cli import main
-from pipeline.discover import discover
+from pipeline.discover import discover, strip_input_suffixes
 from pipeline.errors import InputError, LimitError
 from pipeline.limits import Limits
 from pipeline.read import path_text
-from tests.bad_inputs import CASES, WORDS, Case, make_fifo, write_cases
+from pipeline.rules import load_rules
+from pipeline.supervise import clean_in_processes
+from tests.bad_inputs import CASES, WORDS, Case, huge_page, make_fifo, write_cases
 from tests.processes import run_cli
 
 # Every message says what to do, not only what went wrong.
@@ -286,3 +289,131 @@ def test_long_file_names_clean_or_fail_clearly(tmp_path: Path, capsys) -> None:
     assert "give the input a shorter name" in err
     names = sorted(p.name for p in out.iterdir())
     assert names == [".article-clean.lock", f"{fits}.json", f"{fits}.txt"]
+
+
+def _swap_for_link(path: Path, target: Path) -> None:
+    """Replace ``path`` (a file or a folder) by a symbolic link to ``target``, as a hostile
+    writer would between discovery and reading: the old one moves aside, the link takes its
+    name."""
+    path.rename(path.with_name(path.name + ".moved"))
+    path.symlink_to(target)
+
+
+@pytest.mark.parametrize("swapped", ["the file", "its folder", "the input folder"])
+def test_an_input_swapped_for_a_link_after_discovery_is_not_read(
+    swapped: str, tmp_path: Path
+) -> None:
+    """Issue 17: discovery refuses links, and so does reading. A link planted after discovery,
+    in place of the input or of a folder above it, is never read through: that file fails,
+    named, and no output holds what the link points to."""
+    secret = "root:x:0:0:root:/root:/bin/bash the secret plan was agreed on Tuesday."
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    for folder in (outside, outside / "sub"):
+        (folder / "story.txt").write_text(secret)
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "sub" / "story.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "other.txt").write_text("The vote was held on Monday, officials said.")
+    out = tmp_path / "out"
+    found = discover([raw], out)
+    victim = {
+        "the file": raw / "sub" / "story.txt",
+        "its folder": raw / "sub",
+        "the input folder": raw,
+    }
+    target = {
+        "the file": outside / "story.txt",
+        "its folder": outside / "sub",
+        "the input folder": outside,
+    }
+    _swap_for_link(victim[swapped], target[swapped])
+    results = {r.path: r for r in clean_items(found.inputs, out, load_rules(), Limits())}
+    failed = results[f"{raw}/sub/story.txt"]
+    assert failed.status == "failed"
+    assert failed.error is not None and failed.error.startswith(f"{raw}/sub/story.txt: ")
+    assert re.search("symbolic link|not the file that was found", failed.error), failed.error
+    assert ADVICE.search(failed.error), failed.error
+    written = [p.read_text() for p in out.rglob("*") if p.is_file()]
+    assert not any("secret plan" in text for text in written)
+    if swapped == "the file":  # the rest of the run goes on
+        assert results[f"{raw}/other.txt"].status == "cleaned"
+
+
+def test_a_symbolic_link_named_as_an_input_is_refused(tmp_path: Path, capsys) -> None:
+    """Links are never followed, named or found: a named link fails alone, saying so."""
+    (tmp_path / "secret.txt").write_text("The secret plan was agreed on Tuesday.")
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(InputError, match=r"link\.txt: this is a symbolic link; links are not"):
+        clean_file(link)
+    assert main(["clean", str(link), "--out", str(tmp_path / "out")]) == 1
+    assert f"{link}: this is a symbolic link" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "link.txt").exists()
+
+
+def test_names_at_the_length_limit_in_any_script(tmp_path: Path) -> None:
+    """Issue 17: inputs named up to the 255-byte limit, in 1- to 4-byte characters, through the
+    real command: each is cleaned or fails alone with an error naming it and saying the name
+    is too long; no output or temporary name is over the limit, none is left half-written."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for char in ("a", "é", "€", "𝄞"):
+        width = len(char.encode())
+        for size in (240, 251, 255):
+            stem = char * ((size - 4) // width)
+            (raw / f"{stem}.txt").write_text("The talks resumed on Tuesday, officials said.")
+            (raw / f"{stem}.htm"[:255]).write_text("<p>The talks resumed on Tuesday.</p>")
+    result = run_cli("clean", str(raw), "--out", str(out), timeout=120)
+    assert result.returncode == 1, result.stderr
+    outputs = {os.fsencode(p.name) for p in out.iterdir()}
+    assert all(len(name) <= 255 for name in outputs)
+    assert not [name for name in outputs if name.endswith(b".tmp")]
+    failed = [line for line in result.stderr.splitlines() if "failed:" in line]
+    assert failed and all("the name is too long for this file system" in f for f in failed)
+    for path in raw.iterdir():
+        stem = strip_input_suffixes(path.name)
+        cleaned = {f"{stem}.txt".encode(), f"{stem}.json".encode()} <= outputs
+        alike = f"{path.name}.txt".encode() in outputs
+        assert cleaned or alike or any(f"/{path.name}: cannot write" in f for f in failed)
+
+
+def _folder_with_a_huge_page(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "huge.html").write_bytes(huge_page())
+    (raw / "z.txt").write_text("The vote was held on Monday, officials said.")
+    return raw
+
+
+def _stopped_at_the_limit(message: str | None, raw: Path) -> bool:
+    return message is not None and message.startswith(f"{raw}/huge.html: cleaning took longer")
+
+
+def test_the_time_limit_stops_a_file_inside_one_step_in_the_cli(tmp_path: Path) -> None:
+    """Issue 17: the limit was checked between steps, so a page whose extraction alone runs
+    for minutes ran minutes. Through the real command, with a 2-second limit, that file is
+    stopped wherever it is and reported; the run goes on (the subprocess timeout only keeps
+    a hang from stalling the suite)."""
+    raw, out = _folder_with_a_huge_page(tmp_path), tmp_path / "out"
+    result = run_cli("clean", str(raw), "--out", str(out), "--max-seconds", "2", timeout=45)
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"{raw}/huge.html: cleaning took longer than the time limit of 2 s and was stopped; "
+        "raise the limit (--max-seconds)" in result.stderr
+    )
+    assert "cleaned 2 file(s)" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".article-clean.lock", "a.json", "a.txt", "z.json", "z.txt"
+    ]  # fmt: skip
+
+
+def test_the_time_limit_stops_a_file_inside_one_step_in_the_batch_api(tmp_path: Path) -> None:
+    """The same through the library's batch API, on two workers; results in input order."""
+    raw, out = _folder_with_a_huge_page(tmp_path), tmp_path / "out"
+    found = discover([raw], out)
+    limits = Limits(max_seconds=2)
+    results = list(clean_in_processes(found.inputs, out, RulesSpec(), limits, workers=2))
+    assert [r.status for r in results] == ["cleaned", "failed", "cleaned"]
+    assert _stopped_at_the_limit(results[1].error, raw), results[1].error

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.cli import main
 from tests.conftest import ROOT, SEED_FILES
+from tests.processes import run_cli
 
 
 @pytest.fixture
@@ -165,3 +166,19 @@ def test_workers_must_be_a_positive_number(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["clean", "x", "--out", "y", "--workers", "0"])
     assert "--workers takes a whole number" in capsys.readouterr().err
+
+
+def test_a_rules_file_with_a_backtracking_pattern_is_a_usage_error(tmp_path: Path) -> None:
+    """Issue 17: the real command refuses it before touching any file, naming the rule."""
+    shipped = (Path(__file__).parents[1] / "pipeline" / "data" / "rules.toml").read_text()
+    rules = tmp_path / "mine.toml"
+    rules.write_text(
+        shipped + '\n[[rules]]\nid = "caption.slow"\nkind = "caption"\nmatcher = "pattern"\n'
+        "description = \"d\"\npattern = '''(a+)+$'''\n"
+    )
+    (tmp_path / "a.txt").write_text("a" * 40 + "!\n")
+    result = run_cli("clean", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out"),
+                     "--rules", str(rules), timeout=60)  # fmt: skip
+    assert result.returncode == 2
+    assert "rule caption.slow: 'pattern' can backtrack catastrophically" in result.stderr
+    assert not (tmp_path / "out").exists()

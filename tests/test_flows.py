@@ -353,3 +353,19 @@ def test_the_flow_on_dask_from_the_command_line_prints_its_summary_only(
     assert len(lines) == 2, result.stderr
     assert ": 2 file(s): 2 cleaned, 0 unchanged, 0 failed in " in lines[0]
     assert lines[1].startswith(f"clean-folder: report {out}/_runs/")
+
+
+def test_the_time_limit_stops_a_file_inside_one_step_in_the_flow(tmp_path: Path) -> None:
+    """Issue 17: a page whose extraction alone runs for minutes is stopped at the flow's
+    ``max_seconds`` and reported failed; the other files are cleaned."""
+    from tests.bad_inputs import huge_page
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "huge.html").write_bytes(huge_page())
+    state, report = run_flow(raw, out, max_seconds=2)
+    assert state.is_failed()
+    assert report["files"]["cleaned"] == 1
+    (failure,) = report["failures"]
+    assert "huge.html: cleaning took longer than the time limit of 2 s" in failure["error"]

@@ -1,7 +1,8 @@
 """Every rule's own examples, one test each, named by rule id.
 
 Classify rules are checked on the line alone (their matcher, with English as the target);
-revise and structure rules on whole example documents through the full pipeline.
+revise and structure rules on whole example documents (text, or a page when it starts
+``<html``) through the full pipeline.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def fires(rule: Rule, example: str) -> bool:
     if rule.stage is Stage.CLASSIFY:
         segment = Segment(0, 0, len(example), example, 0)
         return LINE_MATCHERS[rule.matcher](segment, rule, ENGLISH_ARTICLE) is not None
-    article = clean_bytes(example.encode(), source_id="example", rules=RULES)
+    fmt = "html" if example.startswith("<html") else "text"  # a page's own rules: a page
+    article = clean_bytes(example.encode(), source_id="example", rules=RULES, fmt=fmt)
     return any(r.rule == rule.id for r in article.removals)
 
 

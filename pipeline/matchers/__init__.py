@@ -18,7 +18,12 @@ from pipeline.matchers.context import (
 )
 from pipeline.matchers.language import LanguageJudge, match_langdetect, match_script
 from pipeline.matchers.patterns import match_pattern
-from pipeline.matchers.structure import match_tail_pattern, match_title, match_under_title
+from pipeline.matchers.structure import (
+    match_page_opening,
+    match_tail_pattern,
+    match_title,
+    match_under_title,
+)
 from pipeline.rules import Rules
 
 LINE_MATCHERS: dict[str, LineMatcher] = {
@@ -38,6 +43,7 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
     Stage.STRUCTURE: {
         "title": match_title,
         "under_title": match_under_title,
+        "page_opening": match_page_opening,
         "tail_pattern": match_tail_pattern,
     },
 }

@@ -104,6 +104,28 @@ def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[in
         yield kept[0].id, rule.confidence
 
 
+def match_page_opening(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """In a page's text whose headline was not found: the title-like lines at the top when a
+    real paragraph follows within ``max_deck`` more, as the text rule would take them.
+
+    They are what cleaning the output again as text would take as its title and deck; taken
+    now (as teasers: the title stays the page's own), the body of a page starts, like that
+    of a text, with a real paragraph or with a run of short lines the text rule leaves too.
+    """
+    if article.page is None or any(r.kind is Kind.TITLE for r in article.removals):
+        return
+    kept = article.kept()
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
+    if len(kept) < 2 or not _title_like(kept, 0, max_words):
+        return
+    deck = 0
+    while 1 + deck < len(kept) and _title_like(kept, 1 + deck, max_words):
+        deck += 1
+    if 1 + deck < len(kept) and deck <= int(rule.param("max_deck", deck)):
+        for seg in kept[: 1 + deck]:
+            yield seg.id, rule.confidence
+
+
 def _repeats_headline(line: str, headline: str | None, min_words: int) -> bool:
     """The line is the page's headline, maybe without the site name the <title> adds.
 

@@ -167,11 +167,15 @@ def test_a_page_with_no_article_is_an_empty_flagged_body_not_an_error() -> None:
     json.dumps(article.to_json())
 
 
-def test_lines_of_a_page_are_never_rejoined_as_hard_wraps() -> None:
-    # "<br>" breaks inside a paragraph are the page's own; text rules must see both lines.
-    data = wrap("<p>Opening hours of the centre<br>monday to friday, nine to five.</p>" * 3)
+def test_a_break_inside_a_sentence_of_a_page_is_rejoined_like_a_hard_wrap() -> None:
+    # Issue 17: it used to be kept, and cleaning the output again as text joined it; a page's
+    # text is now rejoined as text is, so its output is a fixed point.
+    data = wrap("<p>Opening hours of the centre<br>monday to friday, nine to five.</p>")
     article = clean_bytes(data.encode(), source_id="p.html", fmt="html")
-    assert article.repairs.line_joins == ()
+    assert article.repairs.line_joins == ((0, 1),)
+    body = article.clean_text()
+    assert body == "Opening hours of the centre monday to friday, nine to five."
+    assert clean_bytes(body.encode(), source_id="again.txt").clean_text() == body
 
 
 def test_extraction_mode_is_a_setting() -> None:

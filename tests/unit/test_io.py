@@ -10,7 +10,7 @@ import pytest
 from pipeline import clean_bytes, clean_file
 from pipeline.discover import discover
 from pipeline.errors import DecodeError, OutputError
-from pipeline.io import atomic_write, write_outputs
+from pipeline.io import atomic_write, is_temporary, temp_prefix, write_outputs
 
 
 def test_gzip_is_read_transparently_and_bad_gzip_is_a_clear_error(tmp_path: Path) -> None:
@@ -117,3 +117,19 @@ def _write(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("Body sentence one.")
     return path
+
+
+def test_temporary_names_of_long_outputs_fit_and_stay_apart() -> None:
+    """Issue 17: a long output name's temporaries are cut to fit 255 bytes and end in a hash
+    of the whole name, so two names alike in their first 240 bytes never share them; the cut
+    never splits a UTF-8 character."""
+    for char in ("x", "é", "€", "𝄞"):
+        stem = char * (245 // len(char.encode()))
+        names = [stem + ".txt", stem + ".json", stem + "a.txt"]
+        prefixes = [temp_prefix(name) for name in names]
+        assert len(set(prefixes)) == len(prefixes)
+        for name, prefix in zip(names, prefixes, strict=True):
+            temporary = prefix + "k2j4x9qa.tmp"
+            assert len(os.fsencode(temporary)) <= 255
+            assert is_temporary(temporary, {temp_prefix(name)})
+            prefix.encode("utf-8")  # whole characters only

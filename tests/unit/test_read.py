@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import DecodeError, InputError, LimitError
-from pipeline.read import gunzip_if_needed, path_text, read_input
+from pipeline.read import gunzip_explained, gunzip_if_needed, path_text, read_input
 
 
 def test_gzip_members_unpack_up_to_the_limit_and_no_further() -> None:
@@ -18,8 +18,11 @@ def test_gzip_members_unpack_up_to_the_limit_and_no_further() -> None:
         gunzip_if_needed(two_members, "a.gz", 23)
     with pytest.raises(DecodeError, match="not a valid gzip file"):
         gunzip_if_needed(two_members[:-3], "a.gz", 1000)  # trailer cut off
-    with pytest.raises(DecodeError, match="not a valid gzip file"):
-        gunzip_if_needed(gzip.compress(b"text") + b"trailing junk", "a.gz", 1000)
+    # Issue 17: junk after a complete member is ignored, counted, as ``gzip -d`` does.
+    unpacked = gunzip_explained(gzip.compress(b"text") + b"trailing junk", "a.gz", 1000)
+    assert unpacked == (b"text", 13, b"trailing junk")
+    with pytest.raises(DecodeError, match="not a valid gzip file"):  # a second member, corrupt
+        gunzip_if_needed(gzip.compress(b"text") + gzip.compress(b"more")[:-3], "a.gz", 1000)
 
 
 def test_only_regular_files_are_read(tmp_path: Path) -> None:

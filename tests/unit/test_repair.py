@@ -63,3 +63,13 @@ def test_every_inert_character_is_inert_next_to_every_other() -> None:
 def test_lines_that_may_need_ftfy_are_sent_to_it() -> None:
     for line in ["doesnâ€™t", "AT&amp;T", "café\x00", "ﬁnance", "ＦＵＬＬ", "é", "x\x1b[31m"]:
         assert needs_ftfy(line), repr(line)
+
+
+def test_format_characters_go_but_meaningful_joiners_stay() -> None:
+    """Issue 17: bidi controls and other invisible format characters are removed anywhere;
+    ZWJ, ZWNJ and variation selectors only between Latin letters, digits or punctuation,
+    where they mean nothing, not in Persian words or emoji sequences."""
+    text, repairs = repair("Pho\u200eto: Reu\u202ater\u202cs, news\u200dletter\u2069")
+    assert (text, repairs.control_chars_removed) == ("Photo: Reuters, newsletter", 5)
+    for kept in ("می\u200cخواهم", "1\ufe0f\u20e3", "\u2764\ufe0f", "\U0001f468\u200d\U0001f4bb"):
+        assert repair(kept)[0] == kept

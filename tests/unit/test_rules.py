@@ -96,3 +96,36 @@ def test_html_extraction_mode_must_be_known() -> None:
     broken = SHIPPED.replace('extraction = "precision"', 'extraction = "fastest"')
     with pytest.raises(RulesError, match="'extraction' must be one of"):
         parse_rules(broken.encode())
+
+
+EXPLOSIVE = [
+    r"(a+)+$",
+    r"(\w+\s?)+$",
+    r"(a|aa)+$",
+    r"^(x+x+)+y",
+    r"(a?a)+$",
+    r"([^,]*,?)+$",
+    r"(?:\w+\W?)+$",
+    r"((ab)*)*c",
+    r"(\d+)*\.",
+    r"(.*a){20}",
+    r"^(?:[a-z]+\s*)+!",
+]
+LINEAR = [r"(a+b)+", r"(?:\s*,\s*\w+)+$", r"\b(?:foo|ba)+\b", r"(?:\s+[A-Z]\w*){1,3}$", r"a+$"]
+
+
+@pytest.mark.parametrize("pattern", EXPLOSIVE)
+def test_patterns_that_can_backtrack_catastrophically_are_refused_at_load(pattern: str) -> None:
+    """Issue 17: ``(a+)+$`` on a 40-character line never returned. Such a rule is refused when
+    the file is loaded, with a message naming the rule and what to change."""
+    body = 'id = "caption.mine"\nkind = "caption"\nmatcher = "pattern"\ndescription = "d"\n'
+    body += f"pattern = '''{pattern}'''"
+    with pytest.raises(RulesError, match=r"custom\.toml: rule caption\.mine: 'pattern' can "):
+        parse_rules(with_rule(body), "custom.toml")
+
+
+@pytest.mark.parametrize("pattern", LINEAR)
+def test_repeats_kept_apart_are_accepted(pattern: str) -> None:
+    body = 'id = "caption.mine"\nkind = "caption"\nmatcher = "pattern"\ndescription = "d"\n'
+    body += f"pattern = '''{pattern}'''"
+    assert parse_rules(with_rule(body), "custom.toml").rules[-1].id == "caption.mine"

@@ -1,0 +1,231 @@
+"""The hard time limit: each file is cleaned in a worker process that can be stopped.
+
+The time limit inside the library (``pipeline.limits``) is checked between steps, so a step
+that runs long (trafilatura on a legal 10 MB page, a regex that backtracks) runs past it. Here
+each file goes to a worker process on its own, and the parent waits for its result no longer
+than the limit and ``HARD_LIMIT_GRACE_SECONDS``: a worker still busy then is killed, the file
+is reported as over the time limit (the same message the library gives), the temporary files
+it may have left are swept, and the next file gets a fresh worker.
+
+Workers are started from a fork server that has imported the library once (``forkserver``),
+so a replacement costs milliseconds, not the second an interpreter takes to import it; they
+never fork the parent, which may run threads (Prefect's). A worker exits when the process
+that started it does (``batch.exit_with_parent``). A worker that dies by itself (out of
+memory, a crash in C) fails the file it had, with why, and is replaced. Outputs are those of
+cleaning in one process, byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from pipeline.batch import (
+    IN_FLIGHT_PER_WORKER,
+    BatchItem,
+    FileResult,
+    RulesSpec,
+    as_item,
+    batches,
+    clean_one,
+    exit_with_parent,
+)
+from pipeline.discover import InputFile
+from pipeline.errors import OutputError
+from pipeline.io import output_paths, sweep_temporaries
+from pipeline.limits import Limits, over_time_message
+from pipeline.read import path_text
+
+# Beyond the limit, for what the library's own check does not cover (reading, writing) and
+# for that check to stop the file first, with the same message, when it can.
+HARD_LIMIT_GRACE_SECONDS = 2.0
+# A new worker has this long to say it is ready (it only loads the rules).
+START_SECONDS = 300.0
+FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.supervise"])
+_GO = "go"
+
+
+def _serve(conn: Connection) -> None:
+    """A worker's life: clean the files it is sent, one at a time, until the pipe closes."""
+    parent = os.getppid()  # the fork server, which ends when the process it serves does
+    if parent == 1:  # it is gone already: this worker was orphaned before it started
+        return
+    exit_with_parent(parent)
+    while True:
+        try:
+            item, out_dir, spec, limits = conn.recv()
+        except EOFError:
+            return
+        rules = spec.load()  # cached per spec: loaded once per worker
+        conn.send(_GO)  # the clock starts now, not while the rules load
+        result = clean_one(InputFile(*item), Path(out_dir), rules, Limits(**limits))
+        conn.send(result.to_json())
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self) -> None:
+        self.conn, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def clean(self, item: BatchItem, out_dir: str, spec: RulesSpec, limits: Limits) -> FileResult:
+        """Clean one file; if it outlasts its limit, stop this worker (``alive`` is then
+        False) and report the file as over the limit."""
+        try:
+            self.conn.send((item, out_dir, spec, asdict(limits)))
+        except OSError:  # it died while idle
+            return self._died(item, out_dir)
+        if self._receive(START_SECONDS) != _GO:
+            return self._died(item, out_dir)
+        result = self._receive(limits.max_seconds + HARD_LIMIT_GRACE_SECONDS)
+        if isinstance(result, dict):
+            return FileResult.from_json(result)
+        if result is None:  # still busy: stopped at the limit
+            self.stop()
+            _sweep_after(item, out_dir)
+            name = path_text(item[0])
+            return FileResult.failed(InputFile(*item), over_time_message(name, limits.max_seconds))
+        return self._died(item, out_dir)
+
+    def _receive(self, seconds: float) -> object:
+        """The worker's next message; None when it sends none in time; an exception
+        when it died."""
+        try:
+            if not self.conn.poll(seconds):
+                return None
+            return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            return exc
+
+    def _died(self, item: BatchItem, out_dir: str) -> FileResult:
+        self.stop()
+        _sweep_after(item, out_dir)
+        code = self.process.exitcode
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
+        error = (
+            f"the process cleaning it {how} (out of memory?); check the file, or lower the "
+            "size limit (--max-bytes)"
+        )
+        return FileResult.failed(InputFile(*item), error)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        """End the worker now, whatever it is doing."""
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def finish(self) -> None:
+        """Let an idle worker end on its own (its pipe closes, it returns), else stop it."""
+        self.conn.close()
+        self.process.join(FINISH_SECONDS)
+        if self.process.is_alive():
+            self.stop()
+
+
+def _sweep_after(item: BatchItem, out_dir: str) -> None:
+    """Remove the temporary files a stopped worker may have left for ``item``'s outputs (the
+    run holds the output lock, so no one else writes them)."""
+    with contextlib.suppress(OutputError):  # else the next run sweeps them
+        sweep_temporaries(output_paths(Path(out_dir), InputFile(*item)))
+
+
+class Supervisor:
+    """Up to ``size`` workers, lent to one batch at a time (threads may share it)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(size, 1)
+        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self._free = threading.Semaphore(self.size)
+
+    def clean(
+        self, items: Sequence[BatchItem], out_dir: str, spec: RulesSpec, limits: Limits
+    ) -> Iterator[FileResult]:
+        """Clean the batch on one worker (a fresh one after a stop); after a full disk,
+        report the rest as not cleaned, as ``batch.clean_items`` does."""
+        self._free.acquire()
+        worker = self._take()
+        try:
+            full: str | None = None
+            for item in items:
+                if full is not None:
+                    error = f"not cleaned: the run stopped because {full}"
+                    yield FileResult.failed(InputFile(*item), error)
+                    continue
+                if not worker.alive:
+                    worker = Worker()
+                result = worker.clean(item, out_dir, spec, limits)
+                if result.disk_full:
+                    full = f"the disk is full (writing {result.output})"
+                yield result
+        finally:
+            self._give(worker)
+            self._free.release()
+
+    def _take(self) -> Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return Worker()
+
+    def _give(self, worker: Worker) -> None:
+        if worker.alive:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """End the idle workers."""
+        while True:
+            try:
+                self._idle.get_nowait().finish()
+            except queue.Empty:
+                return
+
+
+def clean_in_processes(
+    items: list[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
+) -> Iterator[FileResult]:
+    """Clean ``items`` on ``workers`` stoppable worker processes; yield the results in input
+    order. The library's batch API with the hard time limit: the CLI cleans this way.
+
+    The inputs go in contiguous batches (``batch.batches``), a few per worker so that all
+    finish together; no more than ``IN_FLIGHT_PER_WORKER`` batches a worker are handed out
+    at once, so memory does not grow with the number of inputs. A full disk stops the batch
+    that met it; the other batches meet it too and stop on their own.
+    """
+    supervisor = Supervisor(workers)
+    groups = batches(items, None, workers)
+
+    def run(group: list[InputFile]) -> list[FileResult]:
+        return list(supervisor.clean([as_item(i) for i in group], str(out_dir), spec, limits))
+
+    with ThreadPoolExecutor(max_workers=supervisor.size) as threads:
+        pending = deque(
+            threads.submit(run, g) for g in islice(groups, workers * IN_FLIGHT_PER_WORKER)
+        )
+        try:
+            while pending:
+                done = pending.popleft().result()
+                pending.extend(threads.submit(run, g) for g in islice(groups, 1))
+                yield from done
+        finally:
+            for future in pending:
+                future.cancel()
+            supervisor.close()
