@@ -10,7 +10,7 @@ Public API::
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from pipeline.article import Article, Kind, Removal, Segment
 from pipeline.clean import clean_bytes, clean_file

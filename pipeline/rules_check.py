@@ -5,8 +5,9 @@ Guarantees: every rule's ``examples.match`` is removed by that rule and none of 
 ``examples.no_match`` is, or loading fails with a :class:`RulesError` naming the rule, the
 example and what to do. Line (classify) rules are judged on the example line alone, as a line
 of an English article; revise and structure rules on the example as a whole document, through
-the full pipeline with the file's rules; HTML element rules on the example fragment inside an
-``<article>``, by the pre-clean (as ``tests/unit/test_html.py`` does).
+the full pipeline with the file's rules (as a page when it starts ``<html``); HTML element
+rules on the example fragment inside an ``<article>``, by the pre-clean (as
+``tests/unit/test_html.py`` does).
 """
 
 from __future__ import annotations
@@ -70,5 +71,6 @@ def fires(rules: Rules, rule: Rule, example: str) -> bool:
         context = Context(rules, LanguageJudge(rules.language), language, True, language)
         segment = Segment(0, 0, len(example), example, 0)
         return LINE_MATCHERS[rule.matcher](segment, rule, context) is not None
-    article = clean_bytes(example.encode(), source_id="example", rules=rules)
+    fmt = "html" if example.startswith("<html") else "text"  # a page's own rules: a page
+    article = clean_bytes(example.encode(), source_id="example", rules=rules, fmt=fmt)
     return any(removal.rule == rule.id for removal in article.removals)
