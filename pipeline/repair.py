@@ -68,8 +68,6 @@ FTFY_MAY_ACT = re.compile("[^\t\n\x20-\x7e" + re.escape(FTFY_INERT) + "]")
 # ftfy + cleanup reach a fixed point in one round for almost every line, two when whitespace
 # hid mojibake; the bound only guards against a pathological oscillation.
 MAX_REPAIR_ROUNDS = 4
-# Passes of hard-wrap joins: real text settles in one; the bound guards the pathological.
-MAX_REJOIN_PASSES = 4
 
 
 def needs_ftfy(line: str) -> bool:
@@ -144,13 +142,18 @@ def _rejoin(
 ) -> tuple[list[str], tuple[tuple[int, int], ...]]:
     """Join hard-wrapped runs of lines; return the lines and each run's first and last line.
 
-    Again until nothing joins (at most ``MAX_REJOIN_PASSES``): a joined line is repaired once
-    more, which can change how it starts or ends, and so whether it continues the line above
-    or goes on in the line below. Without the repeat, cleaning the output again would find
-    that join (issue 17): the output is a fixed point of this stage, as of the others.
+    Again until nothing joins: a joined line is repaired once more, which can change how it
+    starts or ends, and so whether it continues the line above or goes on in the line below.
+    Without the repeat, cleaning the output again would find that join (issue 17): the output
+    is a fixed point of this stage, as of the others. Real text settles in one or two passes;
+    a chain in which every join exposes the next (mojibake at every break, "Ã" line after
+    "Ã" line: Hypothesis found six) takes a pass per link, each pass ending in a time check,
+    so the time limit bounds a hostile one. Every pass but the last joins lines, so there are
+    at most as many passes as lines.
     """
     spans = [(number, number) for number in range(len(lines))]
-    for _ in range(MAX_REJOIN_PASSES):
+    while True:
+        check_time()
         joined, joined_spans = _rejoin_once(lines, spans, fixes, counts)
         if len(joined) == len(lines):
             break
