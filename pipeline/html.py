@@ -105,7 +105,7 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
         return Extraction("", encoding, PageInfo(found_article=False))
     removals = preclean(tree, settings)
     language = _page_language(tree)
-    metadata = _page_metadata(tree)
+    metadata = _guarded_metadata(tree, source_id)
     blocks, choice, found = _choose(tree, metadata.url, settings, source_id)
     text = "\n\n".join(_without_repeats(blocks, settings, removals))
     page = PageInfo(
@@ -253,6 +253,19 @@ def _page_language(tree: etree._Element) -> str | None:
                 declared = meta.get("content")
                 break
     return (declared.strip().lower() or None) if declared else None
+
+
+def _guarded_metadata(tree: lxml.html.HtmlElement, source_id: str) -> Document:
+    """The page's metadata; none when the metadata readers (trafilatura's, htmldate's) fail
+    on this page (an SVG or XML document saved as .html trips lxml's tree edits): the text
+    can still be extracted, and a page without a date or title is not an error."""
+    try:
+        return _page_metadata(tree)
+    except (LimitError, MemoryError, RecursionError):
+        raise
+    except Exception:  # a dependency's bug on this page, not a reason to lose its text
+        LOGGER.debug("%s: metadata extraction failed", source_id, exc_info=True)
+        return Document()
 
 
 def _page_metadata(tree: lxml.html.HtmlElement) -> Document:

@@ -170,3 +170,21 @@ def test_lists_and_data_tables_have_one_plain_text_form() -> None:
     assert "- First" not in body
     assert "---" not in body
     assert not any(line.startswith("| ") for line in body.splitlines())
+
+
+# --- Dependencies failing on a page -------------------------------------------------------
+
+SVG = """<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><title>Chart</title>
+<text x="10" y="20">Sales rose in the third quarter of the year across the region</text>
+<g><label class="wp-caption-text">Photo</label></g></svg>"""
+
+
+def test_an_svg_saved_as_html_is_not_a_crash_of_the_html_stack() -> None:
+    # htmldate's date search used to raise lxml's AssertionError on this tree, which the run
+    # reported as "a bug in article-clean". The metadata readers failing costs the metadata
+    # only; the page is judged like any other (here: no article).
+    article = clean_bytes(SVG.encode(), source_id="chart.html", rules=RULES, fmt="html")
+    assert article.page is not None
+    assert article.page.date is None
+    assert "no_article_found" in article.flags
