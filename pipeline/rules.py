@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +39,8 @@ ELEMENT_RULE_FIELDS = frozenset(
      "examples"}
 )  # fmt: skip
 EXTRACTION_MODES = ("precision", "balanced", "recall")
+# The built-in file is about 60 KB; a rules file a thousand times that is not one.
+MAX_RULES_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -171,11 +175,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
         data = resources.files("pipeline.data").joinpath(DEFAULT_RULES).read_bytes()
         source = f"pipeline/data/{DEFAULT_RULES}"
     else:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            msg = f"cannot read rules file {path}: {exc.strerror}"
-            raise RulesError(msg) from exc
+        data = _read_rules_file(Path(path))
         source = str(path)
     rules = parse_rules(data, source)
     if path is not None:
@@ -183,6 +183,30 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
         check_examples(rules)
     return rules
+
+
+def _read_rules_file(path: Path) -> bytes:
+    """A rules file's bytes: a regular file of at most ``MAX_RULES_BYTES``, opened without
+    blocking, so a FIFO, a device (``/dev/zero``) or a huge file is a clear error, not a hang
+    or a MemoryError."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        msg = f"cannot read rules file {path}: {exc.strerror}"
+        raise RulesError(msg) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            msg = f"rules file {path}: not a regular file; give the path of a .toml file"
+            raise RulesError(msg)
+        data = handle.read(MAX_RULES_BYTES + 1)
+    if len(data) > MAX_RULES_BYTES:
+        msg = (
+            f"rules file {path}: larger than {MAX_RULES_BYTES // 2**20} MiB, far more than a "
+            "rules file needs; check it is the right file"
+        )
+        raise RulesError(msg)
+    return data
 
 
 def builtin_rules_path() -> Path:
@@ -208,6 +232,9 @@ def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"{source}: not valid TOML: {exc}"
+        raise RulesError(msg) from exc
+    except RecursionError as exc:  # tomllib parses nested arrays and tables by recursion
+        msg = f"{source}: values nested too deeply to read; a rules file nests two or three deep"
         raise RulesError(msg) from exc
     missing = missing_top_level(doc, source)
     if missing is not None:
