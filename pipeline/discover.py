@@ -141,6 +141,7 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
                 _note_inside(real_inside_out, path, join_text(str(real_root), relative), out)
             else:
                 skipped.append(Path(path))
+    found, cuts = _once_each(found, cuts)
     unique = _unique_outputs(_name_outputs(found, cuts), conflicts)
     if out is not None:
         originals = {real_inside_out[i.source] for i in unique if i.source in real_inside_out}
@@ -270,17 +271,34 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False  # as os.walk: a folder that cannot be checked is listed as a file
 
 
+def _once_each(found: list[InputFile], cuts: array[int]) -> tuple[list[InputFile], array[int]]:
+    """Inputs less later spellings of one already found: the same file (device and inode)
+    under the same relative name (``d/a.txt`` and ``d/../d/a.txt``, a folder named twice).
+    Hard links under other names stay inputs of their own."""
+    seen: set[tuple[int, str]] = set()
+    kept: list[InputFile] = []
+    kept_cuts = array("I")
+    for item, cut in zip(found, cuts, strict=True):
+        key = (item.identity, item.output)
+        if item.identity and key in seen:
+            continue
+        seen.add(key)
+        kept.append(item)
+        kept_cuts.append(cut)
+    return kept, kept_cuts
+
+
 def _unique_outputs(named: list[InputFile], conflicts: list[tuple[Path, str]]) -> list[InputFile]:
     """Drop inputs whose outputs another input already has (reported among ``conflicts``)."""
-    owners: dict[str, str] = {}
+    owners: dict[str, InputFile] = {}
     unique: list[InputFile] = []
     for item in dict.fromkeys(named):  # the same file named twice is cleaned once
-        owner = owners.setdefault(item.output, item.source)
-        if owner == item.source:
+        owner = owners.setdefault(item.output, item)
+        if owner is item:
             unique.append(item)
         else:
             reason = (
-                f"its outputs would overwrite those of {path_text(owner)}; "
+                f"its outputs would overwrite those of {path_text(owner.source)}; "
                 "clean them into separate folders"
             )
             conflicts.append((item.path, reason))

@@ -182,3 +182,20 @@ def test_a_rules_file_with_a_backtracking_pattern_is_a_usage_error(tmp_path: Pat
     assert result.returncode == 2
     assert "rule caption.slow: 'pattern' can backtrack catastrophically" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_one_file_named_twice_is_cleaned_once_and_is_no_failure(tmp_path: Path) -> None:
+    # Issue 17, item 11: `d/a.txt d/../d/a.txt` was cleaned, then reported as failed (its
+    # outputs "would overwrite" its own). A different file of the same name still conflicts.
+    (tmp_path / "d").mkdir()
+    (tmp_path / "e").mkdir()
+    shutil.copy(SEED_FILES[0], tmp_path / "d" / "a.txt")
+    shutil.copy(SEED_FILES[1], tmp_path / "e" / "a.txt")
+    out = tmp_path / "out"
+    result = run_cli("clean", "d/a.txt", "d/../d/a.txt", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "cleaned 1 file(s)" in result.stdout
+    assert sorted(p.name for p in out.glob("*.txt")) == ["a.txt"]
+    result = run_cli("clean", "d/a.txt", "e/a.txt", "--out", str(tmp_path / "o2"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "e/a.txt: its outputs would overwrite those of d/a.txt" in result.stderr
