@@ -27,7 +27,9 @@ from prefect.runtime import flow_run
 from pipeline.batch import RunSummary
 from pipeline.console import in_command_terms, one_line
 from pipeline.corpus import CORPUS_NAME
+from pipeline.errors import OutputError
 from pipeline.io import atomic_write
+from pipeline.read import path_text
 from pipeline.report import write_report as write_page
 
 RUNS_FOLDER = "_runs"
@@ -76,7 +78,14 @@ def build_report(
 def write_report(out: Path, report: dict[str, Any], cleaned: list[str] | None = None) -> Path:
     """Write ``_runs/<run id>.json`` and, beside it, the run's HTML page over the articles
     it ``cleaned`` (output names); return the page's path."""
-    path = out / RUNS_FOLDER / f"{report['run_id']}.json"
+    folder = out / RUNS_FOLDER
+    if folder.is_symlink():  # a planted link: the report would land, and prune, elsewhere
+        msg = (
+            f"cannot write the run report: {path_text(folder)} is a symbolic link, which a "
+            "run never writes through; remove it"
+        )
+        raise OutputError(msg)
+    path = folder / f"{report['run_id']}.json"
     atomic_write(path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
     page, _ = write_page(out, path.with_suffix(".html"), run=report, names=cleaned or [])
     return page
@@ -87,6 +96,8 @@ def prune_reports(out: Path, keep: int) -> list[Path]:
     the run just written; return what was deleted. Newest by modification time: a run's files
     are written once, at its end."""
     folder = out / RUNS_FOLDER
+    if folder.is_symlink():
+        return []  # never delete through a link
     try:
         reports = [(p.stat().st_mtime_ns, p.name, p) for p in folder.glob("*.json")]
     except OSError:

@@ -15,6 +15,7 @@ processes never hold the lock; the run that started them does.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Callable, Iterator
@@ -38,8 +39,15 @@ def output_lock(out_dir: Path, on_wait: Callable[[str], None] | None = None) -> 
     path = out_dir / LOCK_NAME
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, OUTPUT_MODE)
+        # Never through a link planted at the lock's name: it would create a file elsewhere.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, OUTPUT_MODE)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            msg = (
+                f"cannot lock {path_text(path)}: it is a symbolic link, which a run never "
+                "follows; remove it (nothing was cleaned)"
+            )
+            raise OutputError(msg, errno_code=exc.errno) from exc
         msg = f"{output_error(path, exc)}; nothing was cleaned"
         raise OutputError(msg, errno_code=exc.errno) from exc
     try:

@@ -199,3 +199,17 @@ def test_one_file_named_twice_is_cleaned_once_and_is_no_failure(tmp_path: Path) 
     result = run_cli("clean", "d/a.txt", "e/a.txt", "--out", str(tmp_path / "o2"), cwd=tmp_path)
     assert result.returncode == 1
     assert "e/a.txt: its outputs would overwrite those of d/a.txt" in result.stderr
+
+
+def test_a_link_planted_at_the_lock_is_not_followed(tmp_path: Path) -> None:
+    # Issue 17, item 9: a symlink at .article-clean.lock made the run create a file elsewhere.
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "created-through-the-link"
+    (out / ".article-clean.lock").symlink_to(target)
+    shutil.copy(SEED_FILES[0], tmp_path / "a.txt")
+    result = run_cli("clean", str(tmp_path / "a.txt"), "--out", str(out))
+    assert result.returncode == 1
+    assert "it is a symbolic link, which a run never follows" in result.stderr
+    assert not target.exists()
+    assert not (out / "a.txt").exists()

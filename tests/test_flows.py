@@ -369,3 +369,22 @@ def test_the_time_limit_stops_a_file_inside_one_step_in_the_flow(tmp_path: Path)
     assert report["files"]["cleaned"] == 1
     (failure,) = report["failures"]
     assert "huge.html: cleaning took longer than the time limit of 2 s" in failure["error"]
+
+
+def test_a_link_planted_as_runs_is_never_written_or_pruned_through(
+    raw: Path, tmp_path: Path
+) -> None:
+    # Issue 17, item 9: `_runs` as a symlink got the run report, and pruning deleted there.
+    from flows.clean_folder import clean_folder
+
+    out = tmp_path / "clean"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.json").write_text("{}")
+    out.mkdir()
+    (out / "_runs").symlink_to(elsewhere)
+    state = clean_folder(raw_dir=str(raw), out_dir=str(out), workers=1, return_state=True)
+    assert state.is_failed()
+    assert "_runs is a symbolic link, which a run never writes through" in str(state.message)
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.json"]
+    assert (out / "_runs").is_symlink()
