@@ -68,6 +68,10 @@ REPEAT_RULE = "teaser.repeated_block"
 MAX_PARSER_DEPTH = 255
 # Is there an element MAX_PARSER_DEPTH deep (the tree's root counting as 1)? One C walk,
 # level by level, instead of a Python event per element.
+# Comments, scripts and styles longer than this, and attribute values, are not page text
+# (``_without_huge_nodes``); 100,000 characters is far beyond any real paragraph's markup.
+HUGE_NODE = 100_000
+_HUGE_ATTRIBUTE = re.compile(rf"""(?P<eq>=\s*)(?:"[^"]{{{HUGE_NODE},}}"|'[^']{{{HUGE_NODE},}}')""")
 _AT_PARSER_DEPTH = etree.XPath("boolean(" + "/".join(["*"] * (MAX_PARSER_DEPTH - 1)) + ")")
 
 
@@ -100,7 +104,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
 def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     """Pre-clean the page and extract its article text and metadata."""
     html, encoding = decode_html(data)
-    tree = _parse(html, source_id)
+    tree = _parse(_without_huge_nodes(html), source_id)
     if tree is None:
         return Extraction("", encoding, PageInfo(found_article=False))
     removals = preclean(tree, settings)
@@ -224,6 +228,53 @@ def _candidate(
         return _Candidate(error=f"{type(exc).__name__}: {exc}"[:200])
     body = getattr(document, "body", None) if document is not None else None
     return _Candidate(tuple(blocks_of(body)), document is not None)
+
+
+def _without_huge_nodes(html: str) -> str:
+    """The page less comments, scripts and styles of more than ``HUGE_NODE`` characters, and
+    with such attribute values (a ``data:`` URI, a JSON blob) emptied. libxml2 stops building
+    the tree at a text node of 10 MB, so one such node before the article lost the article;
+    none of them is text a reader sees. Linear: every search starts where the last ended or
+    is remembered until passed, and an opener never closed ends the search (the rest of the
+    page is inside it)."""
+    if len(html) <= HUGE_NODE:
+        return html
+    lower = html.lower()  # same length unless a character case-folds to two
+    if len(lower) != len(html):
+        lower = html
+    kept: list[str] = []
+    at = 0
+    openers = {opener: lower.find(opener) for opener in ("<!--", "<script", "<style")}
+    while True:
+        for opener, index in openers.items():
+            if 0 <= index < at:
+                openers[opener] = lower.find(opener, at)
+        waiting = [(index, opener) for opener, index in openers.items() if index >= 0]
+        if not waiting:
+            break
+        start, opener = min(waiting)
+        block = _block_end(lower, start, opener)
+        if block is None:
+            break
+        body, end = block
+        if end - start > HUGE_NODE:
+            kept.append(html[at:body])  # a script keeps its tags; a comment goes whole
+        else:
+            kept.append(html[at:end])
+        at = end
+    kept.append(html[at:])
+    return _HUGE_ATTRIBUTE.sub(r'\g<eq>""', "".join(kept))
+
+
+def _block_end(lower: str, start: int, opener: str) -> tuple[int, int] | None:
+    """Where a comment's or element's content starts (a comment's own start: it goes whole)
+    and where what would be dropped ends (a closing tag is kept); None when never closed."""
+    if opener == "<!--":
+        close = lower.find("-->", start + 4)
+        return None if close < 0 else (start, close + 3)
+    body = lower.find(">", start)
+    close = lower.find("</" + opener[1:], body) if body >= 0 else -1
+    return None if close < 0 else (body + 1, close)
 
 
 def _parse(html: str, source_id: str) -> lxml.html.HtmlElement | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 
 import lxml.html
+import pytest
 
-from pipeline import clean_bytes, load_rules
+from pipeline import Limits, clean_bytes, load_rules
 from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
 from pipeline.io import sidecar_bytes
 from pipeline.repeats import repeated_blocks
@@ -188,3 +189,26 @@ def test_an_svg_saved_as_html_is_not_a_crash_of_the_html_stack() -> None:
     assert article.page is not None
     assert article.page.date is None
     assert "no_article_found" in article.flags
+
+
+# --- Huge nodes ---------------------------------------------------------------------------
+
+HUGE = "A" * 10_500_000  # past the 10 MB at which libxml2 stops building the tree
+BEFORE_ARTICLE = {
+    "attribute": f'<div data-state="{HUGE}"></div>',
+    "script": f'<script>var state = "{HUGE}";</script>',
+    "comment": f"<!-- {HUGE} -->",
+    "data URI": f'<img src="data:image/png;base64,{HUGE}">',
+}
+
+
+@pytest.mark.parametrize("node", sorted(BEFORE_ARTICLE))
+def test_a_huge_node_before_the_article_does_not_lose_it(node: str) -> None:
+    # Issue 17, item 8: the extractor found nothing (empty body, no_article_found).
+    html = page(f"{BEFORE_ARTICLE[node]}<article><h1>Breakwater</h1>{paras(STORY)}</article>")
+    article = clean_bytes(
+        html, source_id="huge.html", rules=RULES, fmt="html", limits=Limits(max_bytes=2**25)
+    )
+    for sentence in STORY:
+        assert sentence in article.clean_text()
+    assert "no_article_found" not in article.flags
