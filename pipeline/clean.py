@@ -139,6 +139,7 @@ def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
     if fmt == "html":
         extraction = html.extract(data, source_id, rules.html)
         raw_text, encoding, page = extraction.text, extraction.encoding, extraction.page
+        decoding = extraction.decoding
     else:
         raw_text, encoding, decoding = decode_explained(data)
     if _is_garbage(raw_text):

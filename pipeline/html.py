@@ -41,9 +41,9 @@ from trafilatura.metadata import (
 )
 from trafilatura.utils import load_html
 
-from pipeline.article import ExtractionChoice, Kind, PageInfo, PageRemoval
+from pipeline.article import DecodingRepair, ExtractionChoice, Kind, PageInfo, PageRemoval
 from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
-from pipeline.decode import decode
+from pipeline.decode import Decoded, decode_explained
 from pipeline.errors import DecodeError, LimitError
 from pipeline.preclean import SPACES, preclean
 from pipeline.render import blocks_of
@@ -82,31 +82,33 @@ class Extraction:
     text: str
     encoding: str
     page: PageInfo
+    decoding: tuple[DecodingRepair, ...] = ()  # bytes not read as the encoding
 
 
-def decode_html(data: bytes) -> tuple[str, str]:
+def decode_html(data: bytes) -> Decoded:
     """The page as text: UTF-8 when it is valid, else the charset the page declares, else
-    the text decoder's evidence (byte-order marks, UTF-16, a statistical guess)."""
+    the text decoder's evidence (byte-order marks, UTF-16, UTF-8 with a few stray bytes, a
+    statistical guess), with the repairs it made (recorded in the sidecar as for text)."""
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
     declared = META_CHARSET.search(data[:META_CHARSET_BYTES])
     if declared is not None:
         name = declared.group(1).decode("ascii", "replace").lower()
         try:
-            return data.decode(name), name
+            return Decoded(data.decode(name), name)
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong or unknown declaration: fall back to the evidence
-    return decode(data)
+    return decode_explained(data)
 
 
 def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     """Pre-clean the page and extract its article text and metadata."""
-    html, encoding = decode_html(data)
+    html, encoding, decoding = decode_html(data)
     tree = _parse(_without_huge_nodes(html), source_id)
     if tree is None:
-        return Extraction("", encoding, PageInfo(found_article=False))
+        return Extraction("", encoding, PageInfo(found_article=False), decoding)
     removals = preclean(tree, settings)
     language = _page_language(tree)
     metadata = _guarded_metadata(tree, source_id)
@@ -120,7 +122,7 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
         # No metadata when every extraction discards the page, as when it found the metadata.
         **_metadata(metadata if found else None),
     )
-    return Extraction(text, encoding, page)
+    return Extraction(text, encoding, page, decoding)
 
 
 def _choose(

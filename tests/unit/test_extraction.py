@@ -212,3 +212,16 @@ def test_a_huge_node_before_the_article_does_not_lose_it(node: str) -> None:
     for sentence in STORY:
         assert sentence in article.clean_text()
     assert "no_article_found" not in article.flags
+
+
+def test_a_page_in_utf8_with_one_stray_byte_is_read_as_utf8_and_the_repair_recorded() -> None:
+    # Issue 17, item 6, for pages: the whole page used to be decoded as a legacy charset
+    # (curly quotes turned to mojibake) with nothing in the sidecar.
+    quote = "“We will rebuild it,” the harbour master said on Monday, “whatever it costs.”"
+    html = page(f"<article><h1>Breakwater</h1>{paras([*STORY, quote])}</article>")
+    broken = html.replace("two years".encode(), b"two \x93years")
+    body, sidecar = clean(broken)
+    assert quote in body
+    assert sidecar["source"]["encoding"].startswith("utf-8")
+    assert "decoding_repaired" in sidecar["flags"]
+    assert [r["bytes"] for r in sidecar["decoding_repairs"]] == ["93"]

@@ -154,7 +154,7 @@ def test_class_and_id_words_split_on_dashes_underscores_and_camel_case() -> None
 
 def test_declared_charset_is_used_when_the_page_is_not_utf8() -> None:
     page = '<html><head><meta charset="windows-1252"></head><body><p>Café “naïve”</p></body></html>'
-    text, encoding = decode_html(page.encode("cp1252"))
+    text, encoding, _ = decode_html(page.encode("cp1252"))
     assert (text, encoding) == (page, "windows-1252")
     assert decode_html(page.encode("utf-8"))[1] == "utf-8"
 
