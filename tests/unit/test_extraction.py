@@ -219,7 +219,7 @@ def test_a_page_in_utf8_with_one_stray_byte_is_read_as_utf8_and_the_repair_recor
     # (curly quotes turned to mojibake) with nothing in the sidecar.
     quote = "“We will rebuild it,” the harbour master said on Monday, “whatever it costs.”"
     html = page(f"<article><h1>Breakwater</h1>{paras([*STORY, quote])}</article>")
-    broken = html.replace("two years".encode(), b"two \x93years")
+    broken = html.replace(b"two years", b"two \x93years")
     body, sidecar = clean(broken)
     assert quote in body
     assert sidecar["source"]["encoding"].startswith("utf-8")
