@@ -131,7 +131,7 @@ def _choose(
     """The blocks of the first extraction unless the page shows it lost the article
     (``pipeline.candidates``); the choice made, and whether any extraction found a document."""
     found = paragraphs(tree, settings.paragraph_min_words)
-    first = _candidate(tree, url, settings.extraction, settings, source_id)
+    first = _candidate(tree, url, settings.extraction, source_id)
     tried = [(settings.extraction, first, coverage("\n\n".join(first.blocks), found))]
     best = tried[0]
     reason = "the first extraction holds the page's paragraph text"
@@ -142,7 +142,7 @@ def _choose(
     if (first.error is not None or best[2] < settings.min_coverage) and (
         settings.fallback_extraction != settings.extraction
     ):
-        second = _candidate(tree, url, settings.fallback_extraction, settings, source_id)
+        second = _candidate(tree, url, settings.fallback_extraction, source_id)
         tried.append(
             (settings.fallback_extraction, second, coverage("\n\n".join(second.blocks), found))
         )
@@ -205,7 +205,7 @@ class _Candidate:
 
 
 def _candidate(
-    tree: lxml.html.HtmlElement, url: str | None, mode: str, settings: HtmlSettings, source_id: str
+    tree: lxml.html.HtmlElement, url: str | None, mode: str, source_id: str
 ) -> _Candidate:
     """One trafilatura extraction (the tree is copied by trafilatura, never changed)."""
     try:
