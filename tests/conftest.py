@@ -4,6 +4,7 @@ isolated Prefect (set up here, before anything imports Prefect)."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,3 +63,13 @@ def prefect_server() -> Iterator[None]:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    """An input folder holding a copy of each seed article (a test module may define its own)."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for seed in SEED_FILES:
+        shutil.copy(seed, folder / seed.name)
+    return folder

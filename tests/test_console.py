@@ -5,25 +5,12 @@ from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import SEED_FILES
 from tests.processes import CLI, run_cli
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
-
-
-@pytest.fixture
-def raw(tmp_path: Path) -> Path:
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    for seed in SEED_FILES:
-        shutil.copy(seed, folder / seed.name)
-    return folder
 
 
 def test_no_progress_and_nothing_on_stderr_when_not_a_terminal(raw: Path, tmp_path: Path) -> None:

@@ -28,15 +28,6 @@ def run_flow(raw: Path, out: Path, **params: Any) -> tuple[Any, dict[str, Any]]:
     return state, report
 
 
-@pytest.fixture
-def raw(tmp_path: Path) -> Path:
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    for seed in SEED_FILES:
-        shutil.copy(seed, folder / seed.name)
-    return folder
-
-
 def outputs(out: Path) -> dict[str, bytes]:
     """Every output but run reports and the state (a cache, see ``pipeline.state``)."""
     return {
