@@ -68,9 +68,10 @@ REPEAT_RULE = "teaser.repeated_block"
 MAX_PARSER_DEPTH = 255
 # Is there an element MAX_PARSER_DEPTH deep (the tree's root counting as 1)? One C walk,
 # level by level, instead of a Python event per element.
-# Comments, scripts and styles longer than this, and attribute values, are not page text
-# (``_without_huge_nodes``); 100,000 characters is far beyond any real paragraph's markup.
-HUGE_NODE = 100_000
+# Comments, scripts and styles longer than this, and attribute values, are dropped before
+# parsing (``_without_huge_nodes``): a tenth of libxml2's 10 MB text-node limit, so a page
+# shorter than this, nearly every page, is not scanned at all.
+HUGE_NODE = 1_000_000
 _HUGE_ATTRIBUTE = re.compile(rf"""(?P<eq>=\s*)(?:"[^"]{{{HUGE_NODE},}}"|'[^']{{{HUGE_NODE},}}')""")
 _AT_PARSER_DEPTH = etree.XPath("boolean(" + "/".join(["*"] * (MAX_PARSER_DEPTH - 1)) + ")")
 
@@ -132,7 +133,7 @@ def _choose(
     (``pipeline.candidates``); the choice made, and whether any extraction found a document."""
     found = paragraphs(tree, settings.paragraph_min_words)
     first = _candidate(tree, url, settings.extraction, source_id)
-    tried = [(settings.extraction, first, coverage("\n\n".join(first.blocks), found))]
+    tried = [(settings.extraction, first, coverage(first.text, found))]
     best = tried[0]
     reason = "the first extraction holds the page's paragraph text"
     if first.error is not None:
@@ -143,9 +144,7 @@ def _choose(
         settings.fallback_extraction != settings.extraction
     ):
         second = _candidate(tree, url, settings.fallback_extraction, source_id)
-        tried.append(
-            (settings.fallback_extraction, second, coverage("\n\n".join(second.blocks), found))
-        )
+        tried.append((settings.fallback_extraction, second, coverage(second.text, found)))
         if second.error is None and (tried[1][2], len(second.text)) > (best[2], len(first.text)):
             best = tried[1]
             reason += f"; the {settings.fallback_extraction} extraction holds {best[2]:.0%}"
