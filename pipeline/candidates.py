@@ -22,13 +22,13 @@ article ``extraction_fallback``. Nothing is fetched and the tree is not changed.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-SPACES = re.compile(r"\s+")
+from pipeline.preclean import SPACES
+
 # Elements read as blocks when a missing sibling container's text is added.
 BLOCK_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dt", "dd"}

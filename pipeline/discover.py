@@ -124,6 +124,7 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     conflicts: list[tuple[Path, str]] = []
     out = out_dir.resolve() if out_dir is not None else None
     real_inside_out: dict[str, str] = {}  # inputs whose real path is inside the output folder
+    inputs = list(inputs)
     roots = [root for root in inputs if root.is_dir() and not root.is_symlink()]
     for root in inputs:
         if root not in roots:
@@ -141,7 +142,8 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
                 _note_inside(real_inside_out, path, join_text(str(real_root), relative), out)
             else:
                 skipped.append(Path(path))
-    found, cuts = _once_each(found, cuts)
+    if len(inputs) > 1:  # one folder's walk never finds a file twice
+        found, cuts = _once_each(found, cuts)
     unique = _unique_outputs(_name_outputs(found, cuts), conflicts)
     if out is not None:
         originals = {real_inside_out[i.source] for i in unique if i.source in real_inside_out}

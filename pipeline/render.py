@@ -19,12 +19,11 @@ Walks are iterative where the depth is the page's (tables in tables), never recu
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 from trafilatura.xml import xmltotxt
 
-SPACES = re.compile(r"\s+")
+from pipeline.preclean import SPACES
+
 CELL_SEPARATOR = " | "
 # A cell holding one of these is page layout, not a data cell.
 LAYOUT_CHILDREN = frozenset({"p", "head", "list", "quote", "table", "div"})

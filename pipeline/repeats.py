@@ -53,8 +53,8 @@ def repeated_blocks(
         for shingle in shingles:
             holders.setdefault(shingle, []).append(i)
     shared: dict[int, Counter[int]] = {i: Counter() for i in candidates}
-    for j, block in enumerate(blocks):
-        for shingle in _shingles(block) if holders else ():
+    for j, block in enumerate(blocks) if holders else ():
+        for shingle in candidates[j] if j in candidates else _shingles(block):
             sharing = holders.get(shingle, ())
             if len(sharing) > MAX_HOLDERS:
                 continue
