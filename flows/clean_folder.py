@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import dataclasses
+import multiprocessing
 import os
 import sys
 import threading
@@ -120,13 +121,17 @@ def clean_batch_task(
     workers: int,
     inline: bool,
 ) -> dict[str, Any]:
-    """Clean one batch on the worker processes, or ``inline`` in this one (on Dask, where
-    the time limit is the library's own, checked between steps); return the batch's summary
-    (``RunSummary.to_json``), which stays small whatever the batch size."""
+    """Clean one batch on the worker processes; ``inline`` (on Dask, where the task runner
+    supplies the parallelism), on one worker process of this one's, or in this process when it
+    may not start any (a daemonic Dask worker), where the time limit is checked between steps.
+    Return the batch's summary (``RunSummary.to_json``), which stays small whatever its size."""
     rules_spec = RulesSpec(**spec)
-    if inline:
+    if inline and multiprocessing.current_process().daemon:
         return clean_batch_summary(items, out_dir, rules_spec, limits)
-    results = supervisor(workers).clean(items, out_dir, rules_spec, Limits(**limits))
+    # Inline, a worker process is started for each task running at once (one per Dask worker
+    # thread), at most one per core.
+    size = (os.cpu_count() or 1) if inline else workers
+    results = supervisor(size).clean(items, out_dir, rules_spec, Limits(**limits))
     return RunSummary().add_all(results).to_json()
 
 
@@ -159,8 +164,9 @@ def clean_folder(
 ) -> State[Any]:
     """Clean new and changed inputs of ``raw_dir`` into ``out_dir``.
 
-    ``workers``: cleaning processes (default: one per core). ``inline``: clean inside each
-    task instead (the task runner supplies the parallelism, as on Dask). ``batch_size``: files
+    ``workers``: cleaning processes (default: one per core). ``inline``: each task cleans
+    on a worker process of its own instead (the task runner supplies the parallelism, as on
+    Dask). ``batch_size``: files
     per task (default: sized to keep every worker busy). ``max_bytes``, ``max_seconds``: the
     per-file limits; a file over one is reported as failed, never cut short. ``keep_runs``:
     run reports kept in ``out_dir/_runs`` (the newest; older ones are deleted).

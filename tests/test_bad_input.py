@@ -417,3 +417,45 @@ def test_the_time_limit_stops_a_file_inside_one_step_in_the_batch_api(tmp_path: 
     results = list(clean_in_processes(found.inputs, out, RulesSpec(), limits, workers=2))
     assert [r.status for r in results] == ["cleaned", "failed", "cleaned"]
     assert _stopped_at_the_limit(results[1].error, raw), results[1].error
+
+
+def test_a_worker_that_dies_fails_only_the_file_it_had(tmp_path: Path) -> None:
+    """Issue 17: a worker process killed while cleaning (the kernel's out-of-memory killer,
+    a crash in C) fails the file it had, with why, leaves no temporary file, and a fresh
+    worker cleans the next one. Here the worker is killed with SIGKILL from outside while it
+    works on a page that takes far longer than the test."""
+    import multiprocessing
+    import signal
+    import threading
+    import time
+
+    from pipeline.batch import FileResult, as_item
+    from pipeline.supervise import Supervisor
+
+    raw, out = _folder_with_a_huge_page(tmp_path), tmp_path / "out"
+    huge, z = [i for i in discover([raw], out).inputs if i.path.name != "a.txt"]
+    supervisor = Supervisor(1)
+    results: list[FileResult] = []
+    items = [as_item(huge), as_item(z)]
+    limits = Limits(max_seconds=600)
+    cleaning = threading.Thread(
+        target=lambda: results.extend(supervisor.clean(items, str(out), RulesSpec(), limits))
+    )
+    cleaning.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (first,) = multiprocessing.active_children()
+        time.sleep(1.0)  # let it start on the page (dying before it does fails the file too)
+        os.kill(first.pid or 0, signal.SIGKILL)
+        cleaning.join(120)
+    finally:
+        supervisor.close()
+    died, cleaned = results
+    assert died.status == "failed" and cleaned.status == "cleaned"
+    assert died.error == (
+        f"{raw}/huge.html: the process cleaning it was killed by signal 9 (out of memory?); "
+        "check the file, or lower the size limit (--max-bytes)"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["z.json", "z.txt"]

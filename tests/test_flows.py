@@ -362,6 +362,25 @@ def test_the_time_limit_stops_a_file_inside_one_step_in_the_flow(tmp_path: Path)
     assert "huge.html: cleaning took longer than the time limit of 2 s" in failure["error"]
 
 
+def test_the_time_limit_stops_a_file_inside_one_step_on_dask(tmp_path: Path) -> None:
+    """Issue 17: on Dask the limit was checked between steps only (Dask's workers are
+    daemonic, so no stoppable worker could run under them). On a real local cluster the page
+    is stopped at its limit and the other file is cleaned."""
+    from flows.clean_folder import run
+    from tests.bad_inputs import huge_page
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "huge.html").write_bytes(huge_page())
+    state = run(dask=True, raw_dir=str(raw), out_dir=str(out), workers=1, max_seconds=2)
+    assert state.is_failed()
+    report = json.loads((out / "_runs" / f"{state.state_details.flow_run_id}.json").read_text())
+    assert report["files"]["cleaned"] == 1
+    (failure,) = report["failures"]
+    assert "huge.html: cleaning took longer than the time limit of 2 s" in failure["error"]
+
+
 def test_a_link_planted_as_runs_is_never_written_or_pruned_through(
     raw: Path, tmp_path: Path
 ) -> None:
