@@ -70,11 +70,20 @@ from pipeline.corpus import CORPUS_NAME
 from pipeline.discover import InputFile, discover, output_is_input
 from pipeline.errors import OutputError, RulesError
 from pipeline.incremental import Plan, confirm_fresh, finish_corpus, plan_run, sweep_run
+from pipeline.learn import (
+    changes_removals,
+    count_batches,
+    count_to_file,
+    learn,
+    read_counted,
+    save_templates,
+)
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits
 from pipeline.lock import output_lock
 from pipeline.read import path_text
 from pipeline.state import STATE_NAME
 from pipeline.supervise import Supervisor
+from pipeline.templates import COUNTING_FOLDER, TEMPLATES_FOLDER, TemplateSet
 
 quiet_failed_runs()
 _SUPERVISORS: dict[int, Supervisor] = {}
@@ -135,11 +144,61 @@ def clean_batch_task(
     return RunSummary().add_all(results).to_json()
 
 
+@task(cache_policy=NO_CACHE, retries=2, retry_condition_fn=_infrastructure_error)
+def count_batch_task(
+    items: list[BatchItem], spec: dict[str, Any], limits: dict[str, Any], site_from: str | None,
+    path: str,
+) -> int:  # fmt: skip
+    """Count the lines of one batch (``pipeline.learn``) into the file ``path``; return how
+    many documents it counted."""
+    return count_to_file(items, RulesSpec(**spec), Limits(**limits), site_from, Path(path))
+
+
+def learn_sites(inputs: list[InputFile], job: Job) -> tuple[RulesSpec, dict[str, TemplateSet]]:
+    """Map (count each batch) and reduce (learn each site's template, in input order), then
+    save the sets; return the spec that cleans with them and the sets of the sites whose set
+    changed."""
+    spec, limits = dataclasses.asdict(job.spec), dataclasses.asdict(job.limits)
+    scratch = job.out / TEMPLATES_FOLDER / COUNTING_FOLDER
+    scratch.mkdir(parents=True, exist_ok=True)
+    paths = [scratch / f"{k:08d}.jsonl" for k in range(len(count_batches(inputs)))]
+    futures = [
+        count_batch_task.submit(group, spec, limits, job.site_from, str(path))
+        for group, path in zip(count_batches(inputs), paths, strict=True)
+    ]
+    for future in futures:
+        future.result()  # a batch that cannot be counted fails the run: nothing is cleaned
+    settings = job.spec.load().templates
+    sets = learn(chain.from_iterable(read_counted(p) for p in paths), settings)
+    for path in paths:
+        path.unlink()
+    changed = save_templates(job.out, sets, settings)
+    learning = dataclasses.replace(
+        job.spec, templates_dir=str(job.out / TEMPLATES_FOLDER), site_from=job.site_from
+    )
+    return learning, {site: sets[site] for site in changed}
+
+
 def plan(raw_dir: Path, out_dir: Path, spec: RulesSpec) -> tuple[Plan, list[dict[str, str]]]:
     """Inputs to clean and inputs already current; inputs that cannot be given an output."""
     found = discover([raw_dir], out_dir)
     conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
     return plan_run(found.inputs, out_dir, spec.load()), conflicts
+
+
+def plan_learning(job: Job) -> tuple[Plan, list[dict[str, str]], RulesSpec]:
+    """:func:`plan`, after learning the sites' templates: an input whose outputs are current
+    but whose removals the changed sets change is cleaned again, and only such an input."""
+    found = discover([job.raw], job.out)
+    conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
+    spec, changed = learn_sites(found.inputs, job)
+    planned = plan_run(found.inputs, job.out, spec.load())
+    if changed:
+        stale = {i for i in planned.current if changes_removals(i, job.out, changed, job.site_from)}
+        todo = stale | set(planned.todo)
+        planned.todo = [i for i in found.inputs if i in todo]
+        planned.current = [i for i in planned.current if i not in stale]
+    return planned, conflicts, spec
 
 
 # Threads only orchestrate (each waits on a worker process), so two per core keep every
@@ -161,6 +220,8 @@ def clean_folder(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_seconds: float = DEFAULT_MAX_SECONDS,
     keep_runs: int = KEEP_RUNS,
+    learn_templates: bool = False,
+    site_from: str | None = None,
 ) -> State[Any]:
     """Clean new and changed inputs of ``raw_dir`` into ``out_dir``.
 
@@ -170,17 +231,20 @@ def clean_folder(
     per task (default: sized to keep every worker busy). ``max_bytes``, ``max_seconds``: the
     per-file limits; a file over one is reported as failed, never cut short. ``keep_runs``:
     run reports kept in ``out_dir/_runs`` (the newest; older ones are deleted).
+    ``learn_templates``: first learn each site's template (``pipeline.learn``) and remove its
+    lines; ``site_from``: a regex taking a text file's site from its path.
     """
     started = time.time()
     spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
     workers = (os.cpu_count() or 1) if workers is None else workers
     job = Job(Path(raw_dir), Path(out_dir), spec, Limits(max_bytes, max_seconds),
-              batch_size, workers, inline, keep_runs)  # fmt: skip
+              batch_size, workers, inline, keep_runs, learn_templates, site_from)  # fmt: skip
     parameters = {"raw_dir": raw_dir, "out_dir": out_dir, "rules_path": rules_path,
                   "target_language": target_language, "disabled_kinds": list(spec.disabled_kinds),
                   "batch_size": batch_size, "workers": workers, "inline": inline,
                   "max_bytes": max_bytes, "max_seconds": max_seconds,
-                  "keep_runs": keep_runs}  # fmt: skip
+                  "keep_runs": keep_runs, "learn_templates": learn_templates,
+                  "site_from": site_from}  # fmt: skip
     outcome = run_locked(job, started, parameters)
     if isinstance(outcome, str):
         print(f"clean-folder: {outcome}", file=sys.stderr)
@@ -210,6 +274,8 @@ class Job:
     workers: int
     inline: bool
     keep_runs: int = KEEP_RUNS
+    learn_templates: bool = False
+    site_from: str | None = None
 
 
 def run_locked(
@@ -230,12 +296,18 @@ def clean_locked(
 ) -> tuple[dict[str, Any], Path]:
     """Plan, sweep, clean, then bring the corpus and the state up to date and write the
     report and its page (over the articles this run wrote): all under the lock."""
-    planned, conflicts = plan(job.raw, job.out, job.spec)
+    if job.learn_templates:
+        # Under the lock, before counting: what a killed run left in the scratch folder.
+        sweep_run(job.out, (), folders=[job.out / TEMPLATES_FOLDER])
+        planned, conflicts, spec = plan_learning(job)
+        job = dataclasses.replace(job, spec=spec)
+    else:
+        planned, conflicts = plan(job.raw, job.out, job.spec)
     sweep_run(
         job.out,
         chain(planned.todo, planned.current),
         files=[job.out / CORPUS_NAME, job.out / STATE_NAME],
-        folders=[job.out / RUNS_FOLDER],
+        folders=[job.out / RUNS_FOLDER, job.out / TEMPLATES_FOLDER],
     )
     summary = run_batches(
         batches(planned.todo, job.batch_size, job.workers), len(planned.todo), job
@@ -329,6 +401,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"run reports to keep in OUT/_runs (default {KEEP_RUNS})",
     )
+    parser.add_argument(
+        "--learn-templates", action="store_true", help="learn and remove each site's template"
+    )
+    parser.add_argument("--site-from", metavar="REGEX", help="a text file's site from its path")
     parser.add_argument("--dask", action="store_true", help="run on a new local Dask cluster")
     parser.add_argument("--dask-address", help="run on the Dask scheduler at this address")
     return parser
@@ -360,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
         max_bytes=args.max_bytes,
         max_seconds=args.max_seconds,
         keep_runs=args.keep_runs,
+        learn_templates=args.learn_templates,
+        site_from=args.site_from,
     )
     return 1 if state.is_failed() else 0
 

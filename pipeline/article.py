@@ -35,6 +35,7 @@ class Kind(StrEnum):
     TEASER = "teaser"  # subheads and links that advertise other content
     PROMPT = "prompt"  # share/follow/comment prompts, "Advertisement" markers
     BYLINE = "byline"  # posting and update stamps, tag lists: page furniture around the story
+    TEMPLATE = "template"  # lines most of a site's documents repeat (``pipeline.templates``)
 
 
 class Stage(StrEnum):
@@ -43,6 +44,7 @@ class Stage(StrEnum):
     CLASSIFY = "classify"  # context-free: the line alone decides
     REVISE = "revise"  # context-sensitive: neighbours decide
     STRUCTURE = "structure"  # position in the document: title and teasers under it
+    SITE = "site"  # the site's other documents: lines learned as its template
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +248,7 @@ class PipelineInfo:
     target_language: str
     ftfy_version: str
     disabled_kinds: tuple[str, ...] = ()
+    templates: bool = False  # cleaned with its sites' learned templates
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,9 @@ class Article:
     flags: tuple[str, ...] = ()
     headings: tuple[int, ...] = ()  # ids of kept segments recognised as section headings
     page: PageInfo | None = None  # HTML inputs only
+    site: str | None = None  # what its template lines are learned over (``pipeline.templates``)
+    # The template set it was cleaned with, when there was one: site, set hash, documents.
+    template: tuple[str, str, int] | None = None
 
     def removed_ids(self) -> frozenset[int]:
         return frozenset(r.segment for r in self.removals)
@@ -289,6 +295,10 @@ class Article:
             parts.append(seg.text)
             previous = seg
         return "".join(parts)
+
+    def _template_json(self) -> dict[str, Any]:
+        site, sha256, documents = self.template or ("", "", 0)
+        return {"site": site, "sha256": sha256, "documents": documents}
 
     def stats(self) -> dict[str, Any]:
         by_kind: dict[str, int] = {}
@@ -336,6 +346,8 @@ class Article:
                 else {}
             ),
             "normalisation": self.repairs.to_json(),
+            # Only when cleaned with a learned template set.
+            **({"template": self._template_json()} if self.template is not None else {}),
             "removals": [r.to_json(self.text) for r in self.removals],
             # Where each kept line sits: with the removals, the whole text minus its blank
             # lines, so the report can show every removal in place (the body alone cannot say
@@ -349,5 +361,7 @@ class Article:
                 "target_language": self.pipeline.target_language,
                 "disabled_kinds": list(self.pipeline.disabled_kinds),
                 "ftfy_version": self.pipeline.ftfy_version,
+                # Only when true, so that sidecars of runs that learn nothing keep their bytes.
+                **({"templates": True} if self.pipeline.templates else {}),
             },
         }

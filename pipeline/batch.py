@@ -30,6 +30,7 @@ from pipeline.io import check_name_fits, output_paths, write_outputs
 from pipeline.limits import SIZE_SETTING, Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
+from pipeline.templates import item_site, with_templates
 
 IO_ATTEMPTS = 3
 IO_BACKOFF_SECONDS = 0.2
@@ -56,9 +57,16 @@ class RulesSpec:
     path: str | None = None
     target_language: str | None = None
     disabled_kinds: tuple[str, ...] = ()
+    # The run learned its sites' templates into this folder (``pipeline.learn``); how a text
+    # file's site is taken from its path.
+    templates_dir: str | None = None
+    site_from: str | None = None
 
     def load(self) -> Rules:
-        return _load_rules(self.path, self.target_language, self.disabled_kinds)
+        rules = _load_rules(self.path, self.target_language, self.disabled_kinds)
+        if self.templates_dir is None:
+            return rules
+        return with_templates(rules, Path(self.templates_dir), self.site_from)
 
 
 @functools.lru_cache(maxsize=8)
@@ -177,7 +185,8 @@ def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> F
             # An output name the file system cannot hold fails now, not after cleaning.
             for output in output_paths(out_dir, item):
                 check_name_fits(output)
-            article = clean_file(item.path, rules=rules, limits=limits, identity=item.identity)
+            article = clean_file(item.path, rules=rules, limits=limits, identity=item.identity,
+                                 site=item_site(item, rules))  # fmt: skip
             write_outputs(article, out_dir, item)
         except CleaningError as exc:
             error: CleaningError = exc

@@ -32,12 +32,14 @@ from pipeline.repair import repair
 from pipeline.revise import revise, structure
 from pipeline.rules import Rules, load_rules
 from pipeline.segment import segment
+from pipeline.templates import page_site, remove_template_lines
 
 FORMATS = ("text", "html")
 StageFn = Callable[[Article, Context], Article]
 # Run after decode, repair and segment, which need no context.
 STAGES: tuple[tuple[str, StageFn], ...] = (
     ("classify", classify),
+    ("templates", remove_template_lines),  # only when the run learned its sites' templates
     ("revise", revise),
     ("structure", structure),
 )
@@ -64,13 +66,15 @@ def clean_bytes(
     fmt: str = "text",
     timings: dict[str, float] | None = None,
     limits: Limits | None = None,
+    site: str | None = None,
 ) -> Article:
     """Clean one document (gzipped or not). Raises :class:`DecodeError` when it is not text,
     :class:`LimitError` when it is over the size or time limit (``Limits()`` by default).
 
     The source hash and size recorded are those of ``data`` as given.
 
-    ``timings``, when given, accumulates seconds per stage (for the benchmark).
+    ``timings``, when given, accumulates seconds per stage (for the benchmark). ``site``: the
+    site whose learned template applies (``pipeline.templates``) when a page names none.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         # A str would fail deep inside, in the gzip test, with a TypeError that names no one.
@@ -80,7 +84,7 @@ def clean_bytes(
         )
         raise TypeError(msg)
     with enforced(limits or Limits(), source_id, len(data)):
-        return _clean_bytes(data, source_id, rules, fmt, timings)
+        return _clean_bytes(data, source_id, rules, fmt, timings, site)
 
 
 def _clean_bytes(
@@ -89,22 +93,34 @@ def _clean_bytes(
     rules: Rules | None,
     fmt: str,
     timings: dict[str, float] | None,
+    site: str | None = None,
 ) -> Article:
     rules = rules or default_rules()
-    if fmt not in FORMATS:
-        msg = f"{source_id}: unknown input format {fmt!r}; use one of {', '.join(FORMATS)}"
-        raise UnsupportedInputError(msg)
     clock = _Clock(timings)
-    article = _load(data, source_id, rules, fmt)
-    clock.lap("decode+repair" if fmt == "text" else "html+repair")
-    article = segment(article)
-    clock.lap("segment")
+    article = _prepare(data, source_id, rules, fmt, clock, site)
     ctx = _context(article, rules)
     clock.lap("language")
     for name, stage in STAGES:
         article = stage(article, ctx)
         clock.lap(name)
     return _finish(article, ctx)
+
+
+def _prepare(
+    data: bytes, source_id: str, rules: Rules, fmt: str, clock: _Clock, site: str | None
+) -> Article:
+    """Decoded (or extracted), repaired and cut into segments: what the stages judge."""
+    if fmt not in FORMATS:
+        msg = f"{source_id}: unknown input format {fmt!r}; use one of {', '.join(FORMATS)}"
+        raise UnsupportedInputError(msg)
+    article = _load(data, source_id, rules, fmt)
+    clock.lap("decode+repair" if fmt == "text" else "html+repair")
+    page = article.page
+    article = segment(dataclasses.replace(
+        article, site=(page_site(page.url, page.site_name) if page else None) or site
+    ))  # fmt: skip
+    clock.lap("segment")
+    return article
 
 
 def clean_file(
@@ -115,6 +131,7 @@ def clean_file(
     timings: dict[str, float] | None = None,
     limits: Limits | None = None,
     identity: int = 0,
+    site: str | None = None,
 ) -> Article:
     """Read (gunzipping if needed) and clean one file. Every error is a :class:`CleaningError`
     naming the file: unreadable, a symbolic link, not a regular file, over a limit, changed
@@ -124,7 +141,19 @@ def clean_file(
     data = read_input(path, limits.max_bytes, identity)
     source = source_id or path_text(path)
     fmt = input_format(path)
-    return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings, limits=limits)
+    return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings,
+                       limits=limits, site=site)  # fmt: skip
+
+
+def prepare_file(
+    path: Path, *, rules: Rules, limits: Limits, identity: int = 0, site: str | None = None
+) -> Article:
+    """Read one file and take it as far as cleaning does before any rule runs (the lines
+    learning counts); errors as :func:`clean_file`'s."""
+    data = read_input(path, limits.max_bytes, identity)
+    source = path_text(path)
+    with enforced(limits, source, len(data)):
+        return _prepare(data, source, rules, input_format(path), _Clock(None), site)
 
 
 def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
@@ -168,6 +197,7 @@ def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
         target_language=rules.language.target,
         ftfy_version=ftfy.__version__,
         disabled_kinds=rules.disabled_kinds,
+        templates=rules.learned is not None,
     )
     return Article(source=source, text=text, pipeline=info, repairs=repairs, page=page, flags=flags)
 

@@ -13,7 +13,9 @@ a second waits for the first (``pipeline.lock``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -35,11 +37,13 @@ from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
 from pipeline.incremental import sweep_run
 from pipeline.io import read_sidecar
+from pipeline.learn import learn_templates
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
 from pipeline.lock import output_lock
 from pipeline.report import REPORT_NAME, write_report
 from pipeline.rules import Rules, builtin_rules_path, load_rules
 from pipeline.supervise import clean_in_processes
+from pipeline.templates import TEMPLATES_FOLDER, with_templates
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # From this many inputs on, the default is one cleaning process per core: below it, starting
@@ -110,6 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"cleaning processes (default: one per core from {PARALLEL_FROM} files on, else 1)",
     )
+    clean.add_argument(
+        "--learn-templates",
+        action="store_true",
+        help="first learn the lines most of each site's documents repeat, then remove them "
+        "(template.repeated); the sets are saved in OUT/_templates",
+    )
+    clean.add_argument(
+        "--site-from",
+        type=_regex,
+        metavar="REGEX",
+        help="with --learn-templates: a text file's site is what REGEX (its first group) finds "
+        "in its path (default: its folder under the input folder; a page's is its URL's host)",
+    )
     clean.set_defaults(command=run_clean)
     explain = sub.add_parser("explain", parents=[common, limits], help="show removals in a file")
     explain.add_argument(
@@ -164,6 +181,15 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        msg = f"not a valid regular expression: {text!r} ({exc})"
+        raise argparse.ArgumentTypeError(msg) from None
+    return text
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -194,10 +220,12 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
     found = discover(args.inputs, out_dir)
     spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
     workers = args.workers or default_workers(len(found.inputs))
+    learning = Learning(args.site_from) if args.learn_templates else None
     try:
         progress = sys.stderr.isatty() and not args.quiet
         parallel = (spec, workers)
-        summary = clean_locked(found, out_dir, rules, limits_from(args), parallel, progress)
+        summary = clean_locked(found, out_dir, rules, limits_from(args), parallel, progress,
+                               learning)  # fmt: skip
     except OutputError as exc:  # the output folder cannot be locked or swept
         print(one_line(f"article-clean: {exc}"), file=sys.stderr)
         return EXIT_FAILED
@@ -220,19 +248,24 @@ def clean_locked(
     limits: Limits,
     parallel: tuple[RulesSpec, int] | None = None,
     progress: bool = False,
+    learning: Learning | None = None,
 ) -> RunSummary:
-    """Under the output folder's lock: sweep what a killed run left, then clean every input,
-    on ``parallel``'s number of worker processes (loading the rules from its spec), even one:
-    the time limit can then stop a file wherever it is (``pipeline.supervise``); without
-    ``parallel``, in this process. Results are folded into a summary as they come, not kept;
-    with ``progress``, a progress bar on stderr follows them."""
+    """Under the output folder's lock: sweep what a killed run left, with ``learning`` learn
+    the sites' templates (``pipeline.learn``), then clean every input, on ``parallel``'s number
+    of worker processes (loading the rules from its spec), even one: the time limit can then
+    stop a file wherever it is (``pipeline.supervise``); without ``parallel``, in this process.
+    Results are folded into a summary as they come, not kept; with ``progress``, a progress
+    bar on stderr follows them."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
 
     summary = RunSummary(keep_notes=True)
     with output_lock(out_dir, on_wait=say):
-        sweep_run(out_dir, found.inputs)
+        sweep_run(out_dir, found.inputs, folders=[out_dir / TEMPLATES_FOLDER])
+        if learning is not None:
+            spec, workers = parallel or (RulesSpec(), 1)
+            rules, parallel = learning.learn(found, out_dir, rules, limits, spec, workers)
         if parallel is None:
             results = clean_items(found.inputs, out_dir, rules, limits)
         else:
@@ -241,6 +274,29 @@ def clean_locked(
             results = clean_in_processes(found.inputs, out_dir, spec, limits, workers)
         total = len(found.inputs)
         return summary.add_all(with_progress(results, total, sys.stderr, show=progress))
+
+
+@dataclasses.dataclass(frozen=True)
+class Learning:
+    """``--learn-templates``, and how a text file's site is named (``--site-from``)."""
+
+    site_from: str | None = None
+
+    def learn(
+        self,
+        found: Discovery,
+        out_dir: Path,
+        rules: Rules,
+        limits: Limits,
+        spec: RulesSpec,
+        workers: int,
+    ) -> tuple[Rules, tuple[RulesSpec, int]]:
+        """Learn and save the templates; the rules and worker spec that clean with them."""
+        workers = max(1, min(workers, len(found.inputs)))
+        learn_templates(found.inputs, out_dir, spec, limits, self.site_from, workers)
+        folder = out_dir / TEMPLATES_FOLDER
+        spec = dataclasses.replace(spec, templates_dir=str(folder), site_from=self.site_from)
+        return with_templates(rules, folder, self.site_from), (spec, workers)
 
 
 def default_workers(files: int) -> int:

@@ -77,6 +77,8 @@ def expected_pipeline(rules: Rules) -> dict[str, Any]:
         "rules_sha256": rules.sha256,
         "target_language": rules.language.target,
         "disabled_kinds": sorted(rules.disabled_kinds),
+        # Absent (None) in the sidecars of runs that learn no templates.
+        "templates": True if rules.learned is not None else None,
     }
 
 

@@ -25,6 +25,7 @@ from pipeline.article import Kind, Stage
 from pipeline.backtrack import MAX_SAFE_REPEATS, explosive_repeat
 from pipeline.errors import RulesError
 from pipeline.prefilter import required_substrings
+from pipeline.templates import Templates, TemplateSettings
 
 DEFAULT_RULES = "rules.toml"
 E = TypeVar("E", bound=StrEnum)
@@ -144,6 +145,9 @@ class Rules:
     rules: tuple[Rule, ...]
     html: HtmlSettings
     disabled_kinds: tuple[str, ...] = ()  # sorted; recorded in every sidecar
+    templates: TemplateSettings = field(default_factory=TemplateSettings)
+    # The sets learned over the inputs' sites, when the run learns them (``--learn-templates``).
+    learned: Templates | None = None
 
     def for_stage(self, stage: Stage) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage is stage)
@@ -255,6 +259,7 @@ def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
         language=_parse_language(_table(doc, "language", source), source),
         rules=rules,
         html=html,
+        templates=_parse_templates(doc.get("templates", {}), source),
     )
     # Imported here: the matchers import this module for the Rule type.
     from pipeline.matchers import check_matchers
@@ -528,3 +533,15 @@ def _float(doc: dict[str, Any], name: str, where: str) -> float:
         msg = f"{where}: '{name}' must be a number"
         raise RulesError(msg)
     return float(value)
+
+
+def _parse_templates(table: object, source: str) -> TemplateSettings:
+    """``[templates]``: optional (older user files have none), each key optional."""
+    if not isinstance(table, dict):
+        msg = f"{source}: [templates] must be a table"
+        raise RulesError(msg)
+    try:
+        return TemplateSettings.from_toml(table)
+    except (TypeError, ValueError) as exc:
+        msg = f"{source}: {exc}"
+        raise RulesError(msg) from exc

@@ -1,0 +1,189 @@
+"""Learning the sites' templates over the inputs: the pass before cleaning.
+
+``learn_templates`` is that pass (``pipeline.templates`` says what is learned and how):
+it reads every input as cleaning does up to segmenting (decoding, extraction for pages,
+repairs, rejoining), so the lines counted are the lines cleaning later judges. Inputs are
+counted in the order given (sorted, from discovery), in parallel batches whose results are
+counted in that order, so the sets do not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from pipeline.batch import BatchItem, RulesSpec
+from pipeline.discover import InputFile
+from pipeline.errors import CleaningError
+from pipeline.io import atomic_write_all, output_paths, read_sidecar
+from pipeline.limits import Limits
+from pipeline.templates import (
+    RULE_ID,
+    TEMPLATES_FOLDER,
+    TemplateLearner,
+    Templates,
+    TemplateSet,
+    TemplateSettings,
+    artifact_bytes,
+    artifact_name,
+    fingerprint,
+    folder_site,
+    iter_lines,
+    line_fingerprints,
+    page_site,
+)
+
+COUNT_BATCH = 200  # inputs a worker counts at a time
+# One document's lines, as a worker sends them back: its site and (fingerprint, text) pairs.
+Counted = tuple[str, list[tuple[int, str]]]
+
+
+def count_one(item: InputFile, spec: RulesSpec, limits: Limits, site_from: str | None) -> Counted:
+    """An input's site and distinct lines; a file that cannot be read counts as nothing
+    (cleaning reports it)."""
+    from pipeline.clean import prepare_file  # it imports this module for the stage
+
+    fallback = folder_site(item.source, item.output, site_from)
+    rules = spec.load()
+    try:
+        article = prepare_file(item.path, rules=rules, limits=limits, identity=item.identity,
+                               site=fallback)  # fmt: skip
+    except CleaningError:
+        return fallback, []
+    lines = line_fingerprints((s.text for s in article.segments), rules.templates.max_chars)
+    return article.site or fallback, list(lines.items())
+
+
+def _count_batch(
+    items: Sequence[BatchItem], spec: RulesSpec, limits: Limits, site_from: str | None
+) -> list[Counted]:
+    return [count_one(InputFile(*item), spec, limits, site_from) for item in items]
+
+
+def _count_star(args: tuple[Sequence[BatchItem], RulesSpec, Limits, str | None]) -> list[Counted]:
+    return _count_batch(*args)
+
+
+def count_inputs(
+    items: Sequence[InputFile],
+    spec: RulesSpec,
+    limits: Limits,
+    site_from: str | None,
+    workers: int,
+) -> Iterator[Counted]:
+    """Every input's site and lines, in input order, counted on ``workers`` processes."""
+    groups = (
+        ([(i.source, i.output, i.identity) for i in items[k : k + COUNT_BATCH]], spec, limits,
+         site_from)
+        for k in range(0, len(items), COUNT_BATCH)
+    )  # fmt: skip
+    if workers <= 1 or len(items) <= COUNT_BATCH:
+        for group in groups:
+            yield from _count_star(group)
+        return
+    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
+        for counted in pool.imap(_count_star, groups):  # in order, a few batches ahead
+            yield from counted
+
+
+def learn(counted: Iterable[Counted], settings: TemplateSettings) -> dict[str, TemplateSet]:
+    """The template sets of the documents ``counted`` (in a fixed order)."""
+    learner = TemplateLearner(settings)
+    for site, lines in counted:
+        learner.add(site, dict(lines))
+    return learner.learn()
+
+
+def save_templates(
+    out_dir: Path, sets: dict[str, TemplateSet], settings: TemplateSettings
+) -> list[str]:
+    """Write each site's set to ``out_dir/_templates`` (atomically), only those whose bytes
+    change, and remove the sets of sites no longer seen; return the sites written."""
+    folder = out_dir / TEMPLATES_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {artifact_name(site): (site, artifact_bytes(s, settings)) for site, s in sets.items()}
+    changed = []
+    for name, (site, data) in sorted(wanted.items()):
+        path = folder / name
+        if not path.is_file() or path.read_bytes() != data:
+            changed.append((site, path, data))
+    atomic_write_all([(path, data) for _, path, data in changed])
+    for stale in sorted(folder.glob("*.json")):
+        if stale.name not in wanted:
+            stale.unlink()
+    return [site for site, _, _ in changed]
+
+
+def learn_templates(
+    items: Sequence[InputFile],
+    out_dir: Path,
+    spec: RulesSpec,
+    limits: Limits,
+    site_from: str | None = None,
+    workers: int = 1,
+) -> Templates:
+    """The first pass: count ``items`` (discovery's order), learn every site's template,
+    save the sets in ``out_dir/_templates``; return them for cleaning."""
+    settings = spec.load().templates
+    counted = count_inputs(items, spec, limits, site_from, workers)
+    sets = learn(counted, settings)
+    save_templates(out_dir, sets, settings)
+    return Templates({s: t for s, t in sets.items() if t.lines}, site_from)
+
+
+def count_to_file(
+    items: Sequence[BatchItem], spec: RulesSpec, limits: Limits, site_from: str | None, path: Path
+) -> int:
+    """Count a batch and write what it counted to ``path`` (JSON lines, atomically): a flow's
+    map step, whose results must stay small (Prefect keeps every task's result to the end).
+    Returns the number of documents."""
+    counted = _count_batch(items, spec, limits, site_from)
+    lines = (json.dumps([site, [[f"{k:016x}", text] for k, text in found]], ensure_ascii=False)
+             for site, found in counted)  # fmt: skip
+    atomic_write_all([(path, ("\n".join(lines) + "\n").encode())])
+    return len(counted)
+
+
+def read_counted(path: Path) -> Iterator[Counted]:
+    """What :func:`count_to_file` wrote."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                site, found = json.loads(line)
+                yield site, [(int(k, 16), text) for k, text in found]
+
+
+def count_batches(items: Sequence[InputFile]) -> list[list[BatchItem]]:
+    """The inputs in counting batches of a fixed size, whatever the number of workers."""
+    return [
+        [(i.source, i.output, i.identity) for i in items[k : k + COUNT_BATCH]]
+        for k in range(0, len(items), COUNT_BATCH)
+    ]
+
+
+def changes_removals(
+    item: InputFile, out_dir: Path, sets: dict[str, TemplateSet], site_from: str | None
+) -> bool:
+    """Whether cleaning ``item`` again with ``sets`` would remove other lines than its
+    outputs show: a kept line is now a template line of its site, or a line removed as one
+    no longer is. Read from its body and sidecar; outputs it cannot read are changed."""
+    body_path, sidecar_path = output_paths(out_dir, item)
+    sidecar = read_sidecar(sidecar_path)
+    if sidecar is None:
+        return True
+    try:
+        body = body_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True
+    page = sidecar.get("page") or {}
+    site = page_site(page.get("url"), page.get("site_name")) or folder_site(
+        item.source, item.output, site_from
+    )
+    found = sets.get(site)
+    keys = found.by_fingerprint() if found is not None else {}
+    if any(fingerprint(line) in keys for line in iter_lines(body)):
+        return True
+    removed = (r["text"] for r in sidecar.get("removals", []) if r.get("rule") == RULE_ID)
+    return any(fingerprint(text) not in keys for text in removed)
