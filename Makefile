@@ -7,7 +7,7 @@ RAW ?= raw
 OUT ?= clean
 N ?= 1000
 
-.PHONY: run test lint typecheck unit bench bench-flow bench-profile bench-quality bench-adversarial \
+.PHONY: run test lint typecheck unit bench bench-flow bench-profile bench-quality bench-adversarial bench-templates \
 	golden fmt serve
 
 # (Re)install when the project's dependencies or pins change.
@@ -57,6 +57,11 @@ bench-profile: $(STAMP)
 QUALITY_CORPORA ?= ../shared/eval/zyte-dev ../shared/eval/trafilatura-dev
 bench-quality: $(STAMP)
 	$(PY) -m bench.quality $(if $(call given,CORPUS),$(CORPUS),$(QUALITY_CORPORA))
+
+# Learned templates (issue 13): injected template lines in synthetic sites made of the corpora's
+# gold bodies, and the learner's peak memory at 10,000 and 100,000 documents.
+bench-templates: $(STAMP)
+	$(PY) -m bench.templates $(if $(call given,CORPUS),$(CORPUS),$(QUALITY_CORPORA))
 
 # Every rule's regex and whole hostile documents at sizes N and 10N: time ratios near 10 show
 # linear cost (quadratic would be near 100).

@@ -93,7 +93,7 @@ def test_counting_forgets_rare_lines_but_never_a_frequent_one() -> None:
     every document keeps an exact count."""
     counter = SiteCounter(error=0.02)
     rng = random.Random(7)
-    for k in range(5000):
+    for _ in range(5000):
         lines = {fingerprint("Donate today"): "Donate today"}
         lines.update({rng.getrandbits(63) + 1: "story" for _ in range(30)})
         counter.add(lines)
