@@ -74,6 +74,7 @@ from pipeline.learn import (
     changes_removals,
     count_batches,
     count_to_file,
+    fresh_scratch,
     learn,
     read_counted,
     save_templates,
@@ -83,7 +84,7 @@ from pipeline.lock import output_lock
 from pipeline.read import path_text
 from pipeline.state import STATE_NAME
 from pipeline.supervise import Supervisor
-from pipeline.templates import COUNTING_FOLDER, TEMPLATES_FOLDER, TemplateSet
+from pipeline.templates import TEMPLATES_FOLDER, TemplateSet
 
 quiet_failed_runs()
 _SUPERVISORS: dict[int, Supervisor] = {}
@@ -159,8 +160,7 @@ def learn_sites(inputs: list[InputFile], job: Job) -> tuple[RulesSpec, dict[str,
     save the sets; return the spec that cleans with them and the sets of the sites whose set
     changed."""
     spec, limits = dataclasses.asdict(job.spec), dataclasses.asdict(job.limits)
-    scratch = job.out / TEMPLATES_FOLDER / COUNTING_FOLDER
-    scratch.mkdir(parents=True, exist_ok=True)
+    scratch = fresh_scratch(job.out)
     paths = [scratch / f"{k:08d}.jsonl" for k in range(len(count_batches(inputs)))]
     futures = [
         count_batch_task.submit(group, spec, limits, job.site_from, str(path))
@@ -172,11 +172,12 @@ def learn_sites(inputs: list[InputFile], job: Job) -> tuple[RulesSpec, dict[str,
     sets = learn(chain.from_iterable(read_counted(p) for p in paths), settings)
     for path in paths:
         path.unlink()
+    scratch.rmdir()
     changed = save_templates(job.out, sets, settings)
     learning = dataclasses.replace(
         job.spec, templates_dir=str(job.out / TEMPLATES_FOLDER), site_from=job.site_from
     )
-    return learning, {site: sets[site] for site in changed}
+    return learning, {site: sets[site] for site in changed if site in sets}
 
 
 def plan(raw_dir: Path, out_dir: Path, spec: RulesSpec) -> tuple[Plan, list[dict[str, str]]]:

@@ -20,6 +20,7 @@ from pipeline.errors import CleaningError
 from pipeline.io import atomic_write_all, output_paths, read_sidecar
 from pipeline.limits import Limits
 from pipeline.templates import (
+    COUNTING_FOLDER,
     RULE_ID,
     TEMPLATES_FOLDER,
     TemplateLearner,
@@ -99,21 +100,45 @@ def learn(counted: Iterable[Counted], settings: TemplateSettings) -> dict[str, T
 def save_templates(
     out_dir: Path, sets: dict[str, TemplateSet], settings: TemplateSettings
 ) -> list[str]:
-    """Write each site's set to ``out_dir/_templates`` (atomically), only those whose bytes
-    change, and remove the sets of sites no longer seen; return the sites written."""
+    """Write the set of each site that has template lines to ``out_dir/_templates``
+    (atomically), only those whose bytes change, and remove the others' files; return the
+    sites whose set changed, in order."""
     folder = out_dir / TEMPLATES_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = {artifact_name(site): (site, artifact_bytes(s, settings)) for site, s in sets.items()}
-    changed = []
+    wanted = {
+        artifact_name(site): (site, artifact_bytes(found, settings))
+        for site, found in sets.items()
+        if found.lines
+    }
+    written = []
     for name, (site, data) in sorted(wanted.items()):
         path = folder / name
         if not path.is_file() or path.read_bytes() != data:
-            changed.append((site, path, data))
-    atomic_write_all([(path, data) for _, path, data in changed])
+            written.append((site, path, data))
+    atomic_write_all([(path, data) for _, path, data in written])
+    changed = {site for site, _, _ in written}
     for stale in sorted(folder.glob("*.json")):
         if stale.name not in wanted:
+            changed.add(_site_of(stale))
             stale.unlink()
-    return [site for site, _, _ in changed]
+    return sorted(changed)
+
+
+def _site_of(artifact: Path) -> str:
+    """The site a saved set names; "" for a file that is not one (it is removed all the same)."""
+    try:
+        return str(json.loads(artifact.read_text(encoding="utf-8"))["site"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+def fresh_scratch(out_dir: Path) -> Path:
+    """The flow's folder for counts per batch, emptied of what a killed run left."""
+    scratch = out_dir / TEMPLATES_FOLDER / COUNTING_FOLDER
+    scratch.mkdir(parents=True, exist_ok=True)
+    for entry in scratch.iterdir():
+        entry.unlink()
+    return scratch
 
 
 def learn_templates(

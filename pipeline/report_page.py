@@ -30,6 +30,7 @@ KIND_COLOURS = {
     Kind.TEASER: "#2f9e6e",
     Kind.PROMPT: "#b5a21b",
     Kind.BYLINE: "#c2418f",
+    Kind.TEMPLATE: "#4f8a9a",
 }
 OTHER_COLOUR = "#666666"
 TOP_RULES = 20  # bars in the by-rule chart; the rest are summed in one

@@ -279,7 +279,10 @@ def read_templates(folder: Path, site_from: str | None = None) -> Templates:
     exist."""
     sets: dict[str, TemplateSet] = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-        found = TemplateSet.from_json(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            found = TemplateSet.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not a set this program wrote: a run that learns removes it
         if found.lines:
             sets[found.site] = found
     return Templates(sets, site_from)

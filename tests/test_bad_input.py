@@ -435,6 +435,7 @@ def test_a_worker_that_dies_fails_only_the_file_it_had(tmp_path: Path) -> None:
     raw, out = _folder_with_a_huge_page(tmp_path), tmp_path / "out"
     huge, z = [i for i in discover([raw], out).inputs if i.path.name != "a.txt"]
     supervisor = Supervisor(1)
+    others = set(multiprocessing.active_children())  # other tests' workers, still idle
     results: list[FileResult] = []
     items = [as_item(huge), as_item(z)]
     limits = Limits(max_seconds=600)
@@ -444,9 +445,10 @@ def test_a_worker_that_dies_fails_only_the_file_it_had(tmp_path: Path) -> None:
     cleaning.start()
     try:
         deadline = time.monotonic() + 120
-        while not multiprocessing.active_children() and time.monotonic() < deadline:
+        while not set(multiprocessing.active_children()) - others:
+            assert time.monotonic() < deadline, "no worker started"
             time.sleep(0.05)
-        (first,) = multiprocessing.active_children()
+        (first,) = set(multiprocessing.active_children()) - others
         time.sleep(1.0)  # let it start on the page (dying before it does fails the file too)
         os.kill(first.pid or 0, signal.SIGKILL)
         cleaning.join(120)

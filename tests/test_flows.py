@@ -192,8 +192,8 @@ def test_a_crashed_batch_fails_each_of_its_files(
         msg = "worker bug"
         raise ValueError(msg)
 
-    monkeypatch.setattr(flows.clean_folder, "clean_batch_summary", crash)
-    state, report = run_flow(raw, tmp_path / "clean", inline=True, batch_size=10)
+    monkeypatch.setattr(flows.clean_folder, "supervisor", crash)
+    state, report = run_flow(raw, tmp_path / "clean", batch_size=10)
     assert state.is_failed()
     assert report["files"] == {"seen": 2, "cleaned": 0, "skipped": 0, "failed": 2}
     assert all("batch failed: ValueError('worker bug')" in f["error"] for f in report["failures"])

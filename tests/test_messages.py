@@ -92,7 +92,7 @@ def test_a_missing_kind_and_an_empty_file_say_what_to_do(tmp_path: Path) -> None
         load_rules(rules_file(tmp_path, no_kind))
     assert str(error.value).endswith(
         "rule appeal.donate: 'kind' is missing; give one of title, caption, appeal, language, "
-        "trailer, teaser, prompt, byline"
+        "trailer, teaser, prompt, byline, template"
     )
     path = rules_file(tmp_path, "")
     result = run_cli("rules", "--rules", str(path))

@@ -189,3 +189,38 @@ def test_a_rerun_rewrites_only_the_documents_whose_removals_changed(tmp_path: Pa
     assert not any(follow in (out / f"ynet/a{k}.txt").read_text() for k in range(8))
     heartlands = {p.name for p in (out / "heartlands").iterdir()}
     assert len(heartlands) == 16
+
+
+@pytest.mark.usefixtures("prefect_server")
+@pytest.mark.parametrize(
+    "documented",
+    ["article-clean clean raw/ --out clean/ --learn-templates",
+     "python -m flows.clean_folder --learn-templates"],
+)  # fmt: skip
+def test_the_readme_commands_learn_templates_as_written(tmp_path: Path, documented: str) -> None:
+    """The README's commands, word for word, in a folder holding ``raw/`` (the flow against
+    the suite's Prefect server); both write ``clean/``."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    from prefect.settings import get_current_settings
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"\n{documented}\n" in readme or f"`{documented}`" in readme
+    seed_sites(tmp_path / "raw")
+    words = shlex.split(documented)
+    program = str(Path(sys.executable).with_name(words[0]))
+    if words[0] == "python":
+        program = sys.executable
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url),
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    result = subprocess.run([program, *words[1:]], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=300, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert TRAILER not in (tmp_path / "clean/ynet/a0.txt").read_text(encoding="utf-8")
+    saved = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "clean/_templates").glob("*"))
+    assert saved == ["heartlands", "ynet"]
