@@ -16,9 +16,11 @@ injected lines belong to switched off; then, over every output:
 Then the same documents' lines are learned again in-process with other ``min_docs`` and
 ``min_share`` values, to show where the defaults sit.
 
-**Memory.** Lines are counted (``pipeline.templates.TemplateLearner``) for 10,000 and 100,000
-documents in 100 sites, each document with 40 lines of its own and its site's 4 template
-lines, each count in a fresh process; peak RSS of each, and the ratio.
+**Memory and time.** Lines are counted (``pipeline.templates.TemplateLearner``) for 10,000
+and 100,000 documents in 100 sites, each document with 40 lines of its own and its site's 4
+template lines, each count in a fresh process; peak RSS and counting time of each, and the
+peak's ratio. (The pass's other cost is reading and segmenting each input, as cleaning does:
+``make bench`` measures that.)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,11 +178,15 @@ def scale_documents(count: int) -> Iterator[tuple[str, dict[int, str]]]:
 def count_only(count: int) -> None:
     """One memory job: count, learn, print peak RSS (MB) and the learnt lines."""
     learner = TemplateLearner(TemplateSettings())
+    spent = 0.0
     for site, lines in scale_documents(count):
+        started = time.perf_counter()  # the counting only, not making the documents
         learner.add(site, lines)
+        spent += time.perf_counter() - started
     learnt = sum(len(s.lines) for s in learner.learn().values())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"documents": count, "peak_mb": round(peak, 1), "learnt": learnt}))
+    print(json.dumps({"documents": count, "peak_mb": round(peak, 1), "learnt": learnt,
+                      "seconds": round(spent, 3)}))  # fmt: skip
 
 
 def measure_memory() -> None:
@@ -189,9 +196,11 @@ def measure_memory() -> None:
         result = json.loads(subprocess.run(command, capture_output=True, text=True,
                                            check=True).stdout)  # fmt: skip
         peaks[count] = result["peak_mb"]
-        print(f"{count:>7,} documents: peak RSS {result['peak_mb']:.1f} MB, "
+        rate = count / result["seconds"]
+        print(f"{count:>7,} documents: peak RSS {result['peak_mb']:.1f} MB, counting "
+              f"{result['seconds']:.2f} s ({rate:,.0f} documents/s), "
               f"{result['learnt']} template lines learnt")  # fmt: skip
-    print(f"ratio 100,000 / 10,000: {peaks[100_000] / peaks[10_000]:.2f}x")
+    print(f"peak RSS ratio 100,000 / 10,000: {peaks[100_000] / peaks[10_000]:.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -224,3 +224,21 @@ def test_the_readme_commands_learn_templates_as_written(tmp_path: Path, document
     assert TRAILER not in (tmp_path / "clean/ynet/a0.txt").read_text(encoding="utf-8")
     saved = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "clean/_templates").glob("*"))
     assert saved == ["heartlands", "ynet"]
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_learning_on_dask_gives_the_same_bytes(tmp_path: Path) -> None:
+    """Map, reduce, map on a real local Dask cluster: the outputs and the saved sets are
+    those of the default task runner."""
+    from flows.clean_folder import run
+    from tests.test_flows import outputs
+
+    raw = tmp_path / "raw"
+    seed_sites(raw)
+    default, dask = tmp_path / "default", tmp_path / "dask"
+    assert run(raw_dir=str(raw), out_dir=str(default), learn_templates=True).is_completed()
+    state = run(dask=True, raw_dir=str(raw), out_dir=str(dask), workers=2, batch_size=3,
+                learn_templates=True)  # fmt: skip
+    assert state.is_completed()
+    assert outputs(dask) == outputs(default)
+    assert any(name.startswith("_templates/ynet-") for name in outputs(dask))
