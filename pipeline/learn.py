@@ -37,13 +37,14 @@ from pipeline.templates import (
 )
 
 COUNT_BATCH = 200  # inputs a worker counts at a time
-# One document's lines, as a worker sends them back: its site and (fingerprint, text) pairs.
-Counted = tuple[str, list[tuple[int, str]]]
+# One document's lines, as a worker sends them back: its site and (fingerprint, text) pairs;
+# None for an input that could not be read (cleaning reports why).
+Counted = tuple[str, list[tuple[int, str]]] | None
 
 
 def count_one(item: InputFile, spec: RulesSpec, limits: Limits, site_from: str | None) -> Counted:
-    """An input's site and distinct lines; a file that cannot be read counts as nothing
-    (cleaning reports it)."""
+    """An input's site and distinct lines; None for a file that cannot be read: it counts
+    as no document (cleaning reports why)."""
     from pipeline.clean import prepare_file  # it imports this module for the stage
 
     fallback = folder_site(item.source, item.output, site_from)
@@ -52,7 +53,7 @@ def count_one(item: InputFile, spec: RulesSpec, limits: Limits, site_from: str |
         article = prepare_file(item.path, rules=rules, limits=limits, identity=item.identity,
                                site=fallback)  # fmt: skip
     except CleaningError:
-        return fallback, []
+        return None
     lines = line_fingerprints((s.text for s in article.segments), rules.templates.max_chars)
     return article.site or fallback, list(lines.items())
 
@@ -92,8 +93,9 @@ def count_inputs(
 def learn(counted: Iterable[Counted], settings: TemplateSettings) -> dict[str, TemplateSet]:
     """The template sets of the documents ``counted`` (in a fixed order)."""
     learner = TemplateLearner(settings)
-    for site, lines in counted:
-        learner.add(site, dict(lines))
+    for document in counted:
+        if document is not None:
+            learner.add(document[0], dict(document[1]))
     return learner.learn()
 
 
@@ -165,8 +167,8 @@ def count_to_file(
     map step, whose results must stay small (Prefect keeps every task's result to the end).
     Returns the number of documents."""
     counted = _count_batch(items, spec, limits, site_from)
-    lines = (json.dumps([site, [[f"{k:016x}", text] for k, text in found]], ensure_ascii=False)
-             for site, found in counted)  # fmt: skip
+    lines = (json.dumps(None if c is None else [c[0], [[f"{k:016x}", t] for k, t in c[1]]],
+                        ensure_ascii=False) for c in counted)  # fmt: skip
     atomic_write_all([(path, ("\n".join(lines) + "\n").encode())])
     return len(counted)
 
@@ -176,8 +178,12 @@ def read_counted(path: Path) -> Iterator[Counted]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
-                site, found = json.loads(line)
-                yield site, [(int(k, 16), text) for k, text in found]
+                document = json.loads(line)
+                if document is None:
+                    yield None
+                else:
+                    site, found = document
+                    yield site, [(int(k, 16), text) for k, text in found]
 
 
 def count_batches(items: Sequence[InputFile]) -> list[list[BatchItem]]:

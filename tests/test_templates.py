@@ -242,3 +242,22 @@ def test_learning_on_dask_gives_the_same_bytes(tmp_path: Path) -> None:
     assert state.is_completed()
     assert outputs(dask) == outputs(default)
     assert any(name.startswith("_templates/ynet-") for name in outputs(dask))
+
+
+def test_a_bad_input_or_a_stray_file_in_templates_does_not_stop_learning(tmp_path: Path) -> None:
+    """A file that cannot be read counts as nothing and fails in cleaning with its reason; a
+    file in ``_templates`` that is not a saved set is removed, not read."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    seed_sites(raw)
+    (raw / "ynet/broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (out / "_templates").mkdir(parents=True)
+    (out / "_templates/stray.json").write_text("{not json")
+    result = run_cli("clean", str(raw), "--out", str(out), "--learn-templates")
+    assert result.returncode == 1
+    assert f"{raw}/ynet/broken.txt: this is a PNG image, not text" in result.stderr
+    assert "1 of 13 file(s) failed" in result.stderr
+    assert TRAILER not in (out / "ynet/a0.txt").read_text(encoding="utf-8")
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (out / "_templates").iterdir()) == [
+        "heartlands", "ynet"
+    ]  # fmt: skip
+    assert sidecar(out, "ynet/a0")["template"]["documents"] == 6  # type: ignore[index]
