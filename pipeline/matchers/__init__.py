@@ -15,6 +15,7 @@ from pipeline.matchers.context import (
     match_caption_twin,
     match_heading_before,
     match_neighbour,
+    match_pattern_beside,
 )
 from pipeline.matchers.language import LanguageJudge, match_langdetect, match_script
 from pipeline.matchers.patterns import match_pattern
@@ -39,6 +40,7 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
         "between": match_between,
         "heading_before": match_heading_before,
         "after": match_after,
+        "pattern_beside": match_pattern_beside,
     },
     Stage.STRUCTURE: {
         "title": match_title,
@@ -63,7 +65,7 @@ def check_matchers(rules: Rules) -> None:
                 f"choose one of {', '.join(sorted(known))}"
             )
             raise RulesError(msg)
-        if rule.matcher in ("pattern", "tail_pattern") and rule.pattern is None:
+        if rule.matcher in ("pattern", "tail_pattern", "pattern_beside") and rule.pattern is None:
             msg = f"{where}: matcher {rule.matcher!r} needs 'pattern' or 'phrases'"
             raise RulesError(msg)
 

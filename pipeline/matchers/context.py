@@ -160,3 +160,24 @@ def match_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[in
             if seg.id in removed or seg.words > max_words:
                 break
             yield seg.id, rule.confidence
+
+
+def match_pattern_beside(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """A kept line directly above or below a line of ``of_kinds`` that its own text gave away
+    (the classify pass), when the rule's pattern matches it.
+
+    A byline has company that says nothing alone: the reporter's name in capitals over the
+    date stamp ("JANIE HAR" / "Nov. 20, 2019Updated: ..."), the name under "Von:".
+    """
+    if rule.pattern is None:
+        return
+    kinds = _kinds(rule, "of_kinds")
+    removed = article.removed_ids()
+    segments = article.segments
+    for removal in article.removals:
+        if removal.kind not in kinds or removal.stage is not Stage.CLASSIFY:
+            continue
+        for index in (removal.segment - 1, removal.segment + 1):
+            beside = 0 <= index < len(segments) and index not in removed
+            if beside and rule.pattern.search(segments[index].text):
+                yield index, rule.confidence
