@@ -12,6 +12,7 @@ from pipeline.matchers.base import Context, ContextMatcher, LineMatcher
 from pipeline.matchers.context import (
     match_after,
     match_between,
+    match_block_after,
     match_caption_twin,
     match_heading_before,
     match_neighbour,
@@ -41,6 +42,7 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
         "heading_before": match_heading_before,
         "after": match_after,
         "pattern_beside": match_pattern_beside,
+        "block_after": match_block_after,
     },
     Stage.STRUCTURE: {
         "title": match_title,

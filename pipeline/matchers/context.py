@@ -19,6 +19,9 @@ from pipeline.segment import ends_sentence, is_heading_like
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 NON_WORD = re.compile(r"[\W_]+")
+CLOSING = "\"'”’»)]"
+# How a sentence or a label ends; a headline may end in "?" or "!" ("... klappt's!").
+SENTENCE_ENDS = frozenset(".:;,")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -181,3 +184,43 @@ def match_pattern_beside(article: Article, rule: Rule, ctx: Context) -> Iterator
             beside = 0 <= index < len(segments) and index not in removed
             if beside and rule.pattern.search(segments[index].text):
                 yield index, rule.confidence
+
+
+def match_block_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """The headline-shaped lines right under a bare label removed by one of ``of_rules``
+    (a label line of at most ``label_max_words`` words): up to ``max_lines`` of them, each of
+    at most ``max_words`` words and not ending like a sentence (a headline may end in "?" or
+    "!", not in "." or ":"); the first other kept line ends the block.
+
+    "Weiterlesen:", "You may also like...", "Most read in world news" head a box of other
+    stories' headlines (and their kickers); the label alone gives the box away.
+    """
+    rules = frozenset(rule.param("of_rules", ()))
+    label_max = int(rule.param("label_max_words", 6))
+    max_lines = int(rule.param("max_lines", 8))
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
+    removed = article.removed_ids()
+    segments = article.segments
+    for removal in article.removals:
+        if removal.rule not in rules or segments[removal.segment].words > label_max:
+            continue
+        taken = 0
+        for seg in segments[removal.segment + 1 :]:
+            if seg.id in removed:
+                continue  # a date stamp or credit inside the box
+            if taken == max_lines or not _headline_shaped(seg.text, seg.words, max_words):
+                break
+            taken += 1
+            yield seg.id, rule.confidence
+
+
+def _headline_shaped(text: str, words: int, max_words: int) -> bool:
+    """Short, and not ending like a sentence or a label (a headline may ask or exclaim).
+
+    >>> _headline_shaped("Warum nehme ich nicht ab? 4 mögliche Gründe", 8, 16)
+    True
+    >>> _headline_shaped("The talks resumed on Tuesday.", 5, 16)
+    False
+    """
+    end = text.rstrip(CLOSING)[-1:]
+    return words <= max_words and end not in SENTENCE_ENDS
