@@ -17,6 +17,7 @@ from pipeline.matchers.context import (
     match_heading_before,
     match_neighbour,
     match_pattern_beside,
+    match_repeated_caption,
 )
 from pipeline.matchers.language import LanguageJudge, match_langdetect, match_script
 from pipeline.matchers.patterns import match_pattern
@@ -43,6 +44,7 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
         "after": match_after,
         "pattern_beside": match_pattern_beside,
         "block_after": match_block_after,
+        "repeated_caption": match_repeated_caption,
     },
     Stage.STRUCTURE: {
         "title": match_title,

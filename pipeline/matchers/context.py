@@ -224,3 +224,32 @@ def _headline_shaped(text: str, words: int, max_words: int) -> bool:
     """
     end = text.rstrip(CLOSING)[-1:]
     return words <= max_words and end not in SENTENCE_ENDS
+
+
+def match_repeated_caption(
+    article: Article, rule: Rule, ctx: Context
+) -> Iterator[tuple[int, float]]:
+    """Every copy of a caption-shaped line (``min_words`` to ``max_words`` words, no terminal
+    punctuation) printed ``min_count`` times or more in the document, when no copy has a
+    repeated line beside it.
+
+    A gallery prints each picture's caption again for every view of it (zyte-dev 8cad00dc22:
+    nine copies, between different paragraphs). Lines repeated in a table, a schedule or a
+    meal plan repeat with their neighbours (a block printed again), so they stay.
+    """
+    min_count = int(rule.param("min_count", 3))
+    min_words = int(rule.param("min_words", 5))
+    max_words = int(rule.param("max_words", 60))
+    removed = article.removed_ids()
+    segments = article.segments
+    keys = [fold(seg.text) for seg in segments]
+    counts = Counter(keys)
+    copies: dict[str, list[int]] = {}
+    for seg, key in zip(segments, keys, strict=True):
+        shaped = min_words <= seg.words <= max_words and not ends_sentence(seg.text)
+        if key and counts[key] >= min_count and shaped:
+            copies.setdefault(key, []).append(seg.id)
+    for key, ids in copies.items():
+        neighbours = (keys[j] for i in ids for j in (i - 1, i + 1) if 0 <= j < len(keys))
+        if all(counts[other] < 2 or other == key for other in neighbours):
+            yield from ((i, rule.confidence) for i in ids if i not in removed)
