@@ -23,6 +23,7 @@ from pipeline.matchers.language import LanguageJudge, match_langdetect, match_sc
 from pipeline.matchers.patterns import match_pattern
 from pipeline.matchers.structure import (
     match_page_opening,
+    match_tail_block,
     match_tail_pattern,
     match_title,
     match_under_title,
@@ -51,6 +52,7 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
         "under_title": match_under_title,
         "page_opening": match_page_opening,
         "tail_pattern": match_tail_pattern,
+        "tail_block": match_tail_block,
     },
 }
 
@@ -69,7 +71,7 @@ def check_matchers(rules: Rules) -> None:
                 f"choose one of {', '.join(sorted(known))}"
             )
             raise RulesError(msg)
-        if rule.matcher in ("pattern", "tail_pattern", "pattern_beside") and rule.pattern is None:
+        if rule.matcher in ("pattern", "tail_pattern", "pattern_beside", "tail_block") and rule.pattern is None:
             msg = f"{where}: matcher {rule.matcher!r} needs 'pattern' or 'phrases'"
             raise RulesError(msg)
 

@@ -210,3 +210,26 @@ def _is_name_over(above: Segment, line: Segment) -> bool:
         and 0 < len(words) <= NAME_MAX_WORDS
         and line.text.split()[: len(words)] == words
     )
+
+
+def match_tail_block(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """From the first heading-like line the rule's pattern matches among the last
+    ``within_last`` kept lines, that line and every kept line after it.
+
+    A press release or a blog post ends with boxes about someone else than the story: "About
+    Ascom" and "About Dräger" over their boilerplate, "Über den Autor" over a biography. At
+    the end of a document such a heading opens what is left of it; inside, it is a section.
+    """
+    if rule.pattern is None:
+        return
+    kept = article.kept()
+    within = int(rule.param("within_last", 8))
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
+    if not kept:
+        return
+    # The heading itself may be gone already (an author box's heading has a rule of its own).
+    first = kept[max(len(kept) - within, 0)].id
+    for seg in article.segments[first:]:
+        if is_heading_like(seg, max_words) and rule.pattern.search(seg.text):
+            yield from ((s.id, rule.confidence) for s in kept if s.id >= seg.id)
+            return
