@@ -120,3 +120,58 @@ def test_bylines_are_removed_as_bylines() -> None:
         ("byline.name_beside", Kind.BYLINE),
         ("byline.date_stamp", Kind.BYLINE),
     ]
+
+
+def removed(text: str, language: str = "en") -> list[tuple[str, str]]:
+    article = clean(text, language)
+    return [(r.rule, article.text[r.start : r.end]) for r in article.removals]
+
+
+STORY = "The council approved the new budget on Tuesday after a long debate, officials said."
+GESCHICHTE = "Der Stadtrat hat den Haushalt am Dienstag nach langer Debatte beschlossen, hieß es."
+
+
+def test_a_related_box_goes_with_its_label_and_the_story_after_it_stays() -> None:
+    """trafilatura-dev 1000things and dtb-tennis: a bare label over other stories' headlines."""
+    text = (
+        f"{GESCHICHTE}\n\nWeiterlesen:\n\nEin Roadtrip entlang der Route 66 im Thermen- & Vulkanland\n\n"
+        "Herbstlicher Wochenend-Ausflug in die Südoststeiermark\n\n"
+        "Der Haushalt sieht Ausgaben von 40 Millionen Euro vor, sagte die Kämmerin."
+    )
+    rules = [rule for rule, _ in removed(text, "de")]
+    assert rules == ["teaser.more_label", "teaser.more_block", "teaser.more_block"]
+
+
+def test_a_credit_label_right_after_the_caption_goes() -> None:
+    """Issue 12: "... suffered during treatment Credit: EPA", no full stop before the label."""
+    line = "A patient shows the burns she suffered during treatment Credit: EPA"
+    assert removed(f"{STORY}\n\n{line}\n\n{STORY}") == [("caption.credit_suffix", line)]
+
+
+def test_a_copyright_credit_ending_a_caption_goes() -> None:
+    line = "Eine Fracking-Anlage zur Förderung von Gas im US-Bundesstaat Pennsylvania © Noah Addis"
+    text = f"{GESCHICHTE}\n\n{line}\n\n{GESCHICHTE}"
+    assert removed(text, "de") == [("caption.copyright_mark", line)]
+
+
+def test_a_gallery_caption_printed_again_and_again_goes() -> None:
+    """zyte-dev 8cad00dc22: the same caption under each of nine photos."""
+    caption = "2018 Jeongdong Theater Tradition Series Performance [The Palace: Tale of Jang Noksu]"
+    paragraphs = [
+        "The refreshing autumn sky welcomed the festival's first visitors.",
+        "This is the park where the air is filled with music all weekend.",
+        "The opening ceremony began at six, as the organisers had promised.",
+    ]
+    text = "\n\n".join(f"{p}\n\n{caption}" for p in paragraphs)
+    assert [rule for rule, _ in removed(text)] == ["caption.repeated"] * 3
+
+
+def test_a_table_header_repeated_with_its_rows_stays() -> None:
+    rows = "\n".join(f"QB Player {n} Plays 12 % Stats {n}" for n in range(3))
+    text = "\n\n".join(f"Pos Player Plays % Stats\n{rows}" for _ in range(4))
+    assert [rule for rule, _ in removed(f"{STORY}\n\n{text}")] == []
+
+
+def test_photos_opening_a_sentence_is_not_a_widget_label() -> None:
+    assert removed(f"{STORY}\n\nPhotos\n\n{STORY}") == []
+    assert removed(f"{STORY}\n\nPHOTOS\n\n{STORY}") == [("prompt.widget_label", "PHOTOS")]
