@@ -57,6 +57,10 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
 }
 
 
+# Matchers that search the rule's own pattern.
+PATTERN_MATCHERS = frozenset({"pattern", "tail_pattern", "pattern_beside", "tail_block"})
+
+
 def check_matchers(rules: Rules) -> None:
     """Every rule names a matcher that exists for its stage, and has what that matcher needs."""
     for rule in rules.rules:
@@ -71,7 +75,7 @@ def check_matchers(rules: Rules) -> None:
                 f"choose one of {', '.join(sorted(known))}"
             )
             raise RulesError(msg)
-        if rule.matcher in ("pattern", "tail_pattern", "pattern_beside", "tail_block") and rule.pattern is None:
+        if rule.matcher in PATTERN_MATCHERS and rule.pattern is None:
             msg = f"{where}: matcher {rule.matcher!r} needs 'pattern' or 'phrases'"
             raise RulesError(msg)
 

@@ -134,7 +134,8 @@ GESCHICHTE = "Der Stadtrat hat den Haushalt am Dienstag nach langer Debatte besc
 def test_a_related_box_goes_with_its_label_and_the_story_after_it_stays() -> None:
     """trafilatura-dev 1000things and dtb-tennis: a bare label over other stories' headlines."""
     text = (
-        f"{GESCHICHTE}\n\nWeiterlesen:\n\nEin Roadtrip entlang der Route 66 im Thermen- & Vulkanland\n\n"
+        f"{GESCHICHTE}\n\nWeiterlesen:\n\n"
+        "Ein Roadtrip entlang der Route 66 im Thermen- & Vulkanland\n\n"
         "Herbstlicher Wochenend-Ausflug in die Südoststeiermark\n\n"
         "Der Haushalt sieht Ausgaben von 40 Millionen Euro vor, sagte die Kämmerin."
     )
