@@ -20,6 +20,7 @@ from pipeline.segment import ends_sentence, is_heading_like
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 NON_WORD = re.compile(r"[\W_]+")
 CLOSING = "\"'”’»)]"
+LIST_MARKERS = ("*", "-", "–", "•", "·")
 # How a sentence or a label ends; a headline may end in "?" or "!" ("... klappt's!").
 SENTENCE_ENDS = frozenset(".:;,")
 
@@ -230,26 +231,40 @@ def match_repeated_caption(
     article: Article, rule: Rule, ctx: Context
 ) -> Iterator[tuple[int, float]]:
     """Every copy of a caption-shaped line (``min_words`` to ``max_words`` words, no terminal
-    punctuation) printed ``min_count`` times or more in the document, when no copy has a
-    repeated line beside it.
+    punctuation) printed ``min_count`` times or more among the kept lines.
 
     A gallery prints each picture's caption again for every view of it (zyte-dev 8cad00dc22:
-    nine copies, between different paragraphs). Lines repeated in a table, a schedule or a
-    meal plan repeat with their neighbours (a block printed again), so they stay.
+    nine copies, between different paragraphs). Only kept lines count: that is what cleaning
+    the output again sees, and it can only see fewer copies, so it removes none.
     """
     min_count = int(rule.param("min_count", 3))
     min_words = int(rule.param("min_words", 5))
     max_words = int(rule.param("max_words", 60))
-    removed = article.removed_ids()
-    segments = article.segments
-    keys = [fold(seg.text) for seg in segments]
-    counts = Counter(keys)
+    max_digits = int(rule.param("max_digit_tokens", 2))
     copies: dict[str, list[int]] = {}
-    for seg, key in zip(segments, keys, strict=True):
-        shaped = min_words <= seg.words <= max_words and not ends_sentence(seg.text)
-        if key and counts[key] >= min_count and shaped:
-            copies.setdefault(key, []).append(seg.id)
+    for seg in article.kept():
+        if min_words <= seg.words <= max_words and _caption_shaped(seg.text, max_digits):
+            copies.setdefault(fold(seg.text), []).append(seg.id)
     for key, ids in copies.items():
-        neighbours = (keys[j] for i in ids for j in (i - 1, i + 1) if 0 <= j < len(keys))
-        if all(counts[other] < 2 or other == key for other in neighbours):
-            yield from ((i, rule.confidence) for i in ids if i not in removed)
+        if key and len(ids) >= min_count:
+            yield from ((i, rule.confidence) for i in ids)
+
+
+def _caption_shaped(text: str, max_digits: int) -> bool:
+    """Not a sentence, not a list item, and not a line of quantities (a recipe's or a
+    schedule's line, repeated day after day, has numbers throughout).
+
+    >>> _caption_shaped("Actors on stage during the dress rehearsal at the theatre", 2)
+    True
+    >>> _caption_shaped("Asparagus and Eggs [1 cup asparagus, 2 eggs, 4 oz. cooked chicken]", 2)
+    False
+    >>> _caption_shaped("* NPC: Village Chief Bukra von Wind Town", 2)
+    False
+    """
+    tokens = text.split()
+    digits = sum(1 for token in tokens if any(c.isdigit() for c in token))
+    return (
+        not ends_sentence(text)
+        and not text.startswith(LIST_MARKERS)
+        and digits <= max_digits
+    )
