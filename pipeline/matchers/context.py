@@ -263,8 +263,4 @@ def _caption_shaped(text: str, max_digits: int) -> bool:
     """
     tokens = text.split()
     digits = sum(1 for token in tokens if any(c.isdigit() for c in token))
-    return (
-        not ends_sentence(text)
-        and not text.startswith(LIST_MARKERS)
-        and digits <= max_digits
-    )
+    return not ends_sentence(text) and not text.startswith(LIST_MARKERS) and digits <= max_digits
