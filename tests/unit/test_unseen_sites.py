@@ -175,4 +175,3 @@ def test_a_table_header_repeated_with_its_rows_stays() -> None:
 
 def test_photos_opening_a_sentence_is_not_a_widget_label() -> None:
     assert removed(f"{STORY}\n\nPhotos\n\n{STORY}") == []
-    assert removed(f"{STORY}\n\nPHOTOS\n\n{STORY}") == [("prompt.widget_label", "PHOTOS")]
