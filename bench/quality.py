@@ -442,13 +442,18 @@ class Subset:
 
 
 def run_subset(
-    runner: Runner, subset: Subset, tally: RuleTally, verbose: bool
+    runner: Runner,
+    subset: Subset,
+    tally: RuleTally,
+    verbose: bool,
+    kinds: Sequence[str] = tuple(KINDS),
 ) -> dict[str, list[Output]]:
-    """Score every system on every input kind for one subset; article-clean's outputs by kind."""
+    """Score every system on each input kind of ``kinds`` for one subset; article-clean's
+    outputs by kind."""
     rules = _rules(subset.language)
     spot = leftover_rules(rules)
     ours: dict[str, list[Output]] = {}
-    for kind in KINDS:
+    for kind in kinds:
         pages = [page for page in subset.pages if kind in page.inputs]
         if not pages:
             continue
@@ -478,8 +483,8 @@ def run_subset(
                 if verbose and found:
                     for page_id, rule_id, line in found:
                         print(f"      leftover {page_id[:12]} [{rule_id}] {line[:90]}")
-        kinds = Counter(r.kind for out in ours[kind] for r in out.removed)
-        print(f"  article-clean removals by kind: {dict(sorted(kinds.items()))}")
+        removed = Counter(r.kind for out in ours[kind] for r in out.removed)
+        print(f"  article-clean removals by kind: {dict(sorted(removed.items()))}")
         if kind == "html":
             chosen = Counter(out.extraction or "-" for out in ours[kind])
             fallback = sum("extraction_fallback" in out.flags for out in ours[kind])
@@ -526,6 +531,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--titles", action="store_true", help="list every title taken from raw text"
     )
+    parser.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=list(KINDS),
+        default=list(KINDS),
+        help="input kinds to score (default: all; raw_text_region alone runs in a minute)",
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
     corpora = []
@@ -543,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
                 Subset(corpus, "English pages", "en", english),
                 Subset(corpus, "all pages", "auto", corpus.pages),
             ):
-                ours = run_subset(runner, subset, tally, not args.quiet)
+                ours = run_subset(runner, subset, tally, not args.quiet, args.kinds)
                 lost = lost_in_html(subset, ours)
                 if not subset.corpus.snippet_gold and "html" in ours:
                     limits = f"HTML recall < {LOW_HTML_RECALL}, raw text > {HIGH_TEXT_RECALL}"

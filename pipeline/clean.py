@@ -26,7 +26,7 @@ from pipeline.discover import input_format
 from pipeline.errors import DecodeError, UnsupportedInputError
 from pipeline.limits import Limits, check_time, enforced
 from pipeline.matchers import Context, LanguageJudge
-from pipeline.matchers.language import UNDETERMINED
+from pipeline.matchers.language import UNDETERMINED, count_letters
 from pipeline.read import gunzip_explained, path_text, read_input
 from pipeline.repair import repair
 from pipeline.revise import revise, structure
@@ -219,9 +219,7 @@ def _context(article: Article, rules: Rules) -> Context:
     target = rules.language.target
     if target == "auto":
         target = language
-    on_target = target != UNDETERMINED and any(
-        judge.is_positively(seg.text, target, seg.tokens) for seg in article.segments
-    )
+    on_target = target != UNDETERMINED and _on_target(judge, article, target, language)
     return Context(
         rules=rules,
         judge=judge,
@@ -229,6 +227,24 @@ def _context(article: Article, rules: Rules) -> Context:
         filter_language=on_target,
         document_language=language,
     )
+
+
+def _on_target(judge: LanguageJudge, article: Article, target: str, language: str) -> bool:
+    """Is the article (partly) in the target language, so that lines in others are removed?
+
+    When the document is judged to be in the target language (or is too short to judge), one
+    line positively in it is enough. When it is judged to be in another, its lines in the
+    target must hold at least ``min_target_share`` of its letters: a German article quoting
+    one English line ("Integrating the Healthcare Enterprise (IHE)") is a German article,
+    kept whole, not an English one with everything else removed (dev: zyte-dev 57b4dafd).
+    """
+    segments = article.segments
+    positive = (seg for seg in segments if judge.is_positively(seg.text, target, seg.tokens))
+    if language in (target, UNDETERMINED):
+        return next(positive, None) is not None
+    letters = sum(count_letters(seg.text) for seg in positive)
+    total = sum(count_letters(seg.text) for seg in segments)
+    return letters > 0 and letters >= judge.settings.min_target_share * total
 
 
 def _finish(article: Article, ctx: Context) -> Article:

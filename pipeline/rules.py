@@ -88,6 +88,11 @@ class LanguageSettings:
     scripts: Mapping[str, frozenset[str]]
     function_words: Mapping[str, frozenset[str]]
     neutral_scripts: frozenset[str] = frozenset()
+    # Settings added after a user may have copied the file take these defaults.
+    min_natural_words: int = 5
+    natural_word_share: float = 0.75
+    min_lowercase_words: int = 3
+    min_target_share: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -366,6 +371,7 @@ def _params(raw: dict[str, Any], where: str) -> dict[str, Any]:
 
 def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
     where = f"{source}: [language]"
+    table = _defaults(LanguageSettings) | table
     words = _table(table, "function_words", where)
     scripts = _table(table, "scripts", where)
     return LanguageSettings(
@@ -386,6 +392,10 @@ def _parse_language(table: dict[str, Any], source: str) -> LanguageSettings:
         function_words={
             lang: frozenset(w.lower() for w in _strings(words, lang, where)) for lang in words
         },
+        min_natural_words=_int(table, "min_natural_words", where),
+        natural_word_share=_float(table, "natural_word_share", where),
+        min_lowercase_words=_int(table, "min_lowercase_words", where),
+        min_target_share=_float(table, "min_target_share", where),
     )
 
 
@@ -419,10 +429,15 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
 
 
 def _html_defaults() -> dict[str, Any]:
+    return _defaults(HtmlSettings)
+
+
+def _defaults(settings: type[Any]) -> dict[str, Any]:
+    """The fields of a settings dataclass that have defaults, with them."""
     return {
         f.name: f.default
-        for f in dataclasses.fields(HtmlSettings)
-        if f.default is not dataclasses.MISSING
+        for f in dataclasses.fields(settings)
+        if f.default is not dataclasses.MISSING and not isinstance(f.default, frozenset)
     }
 
 

@@ -12,14 +12,18 @@ from pipeline.matchers.base import Context, ContextMatcher, LineMatcher
 from pipeline.matchers.context import (
     match_after,
     match_between,
+    match_block_after,
     match_caption_twin,
     match_heading_before,
     match_neighbour,
+    match_pattern_beside,
+    match_repeated_caption,
 )
 from pipeline.matchers.language import LanguageJudge, match_langdetect, match_script
 from pipeline.matchers.patterns import match_pattern
 from pipeline.matchers.structure import (
     match_page_opening,
+    match_tail_block,
     match_tail_pattern,
     match_title,
     match_under_title,
@@ -39,14 +43,22 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
         "between": match_between,
         "heading_before": match_heading_before,
         "after": match_after,
+        "pattern_beside": match_pattern_beside,
+        "block_after": match_block_after,
+        "repeated_caption": match_repeated_caption,
     },
     Stage.STRUCTURE: {
         "title": match_title,
         "under_title": match_under_title,
         "page_opening": match_page_opening,
         "tail_pattern": match_tail_pattern,
+        "tail_block": match_tail_block,
     },
 }
+
+
+# Matchers that search the rule's own pattern.
+PATTERN_MATCHERS = frozenset({"pattern", "tail_pattern", "pattern_beside", "tail_block"})
 
 
 def check_matchers(rules: Rules) -> None:
@@ -63,7 +75,7 @@ def check_matchers(rules: Rules) -> None:
                 f"choose one of {', '.join(sorted(known))}"
             )
             raise RulesError(msg)
-        if rule.matcher in ("pattern", "tail_pattern") and rule.pattern is None:
+        if rule.matcher in PATTERN_MATCHERS and rule.pattern is None:
             msg = f"{where}: matcher {rule.matcher!r} needs 'pattern' or 'phrases'"
             raise RulesError(msg)
 

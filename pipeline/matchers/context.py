@@ -19,6 +19,10 @@ from pipeline.segment import ends_sentence, is_heading_like
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 NON_WORD = re.compile(r"[\W_]+")
+CLOSING = "\"'”’»)]"
+LIST_MARKERS = ("*", "-", "–", "•", "·")
+# How a sentence or a label ends; a headline may end in "?" or "!" ("... klappt's!").
+SENTENCE_ENDS = frozenset(".:;,")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -160,3 +164,103 @@ def match_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[in
             if seg.id in removed or seg.words > max_words:
                 break
             yield seg.id, rule.confidence
+
+
+def match_pattern_beside(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """A kept line directly above or below a line of ``of_kinds`` that its own text gave away
+    (the classify pass), when the rule's pattern matches it.
+
+    A byline has company that says nothing alone: the reporter's name in capitals over the
+    date stamp ("JANIE HAR" / "Nov. 20, 2019Updated: ..."), the name under "Von:".
+    """
+    if rule.pattern is None:
+        return
+    kinds = _kinds(rule, "of_kinds")
+    removed = article.removed_ids()
+    segments = article.segments
+    for removal in article.removals:
+        if removal.kind not in kinds or removal.stage is not Stage.CLASSIFY:
+            continue
+        for index in (removal.segment - 1, removal.segment + 1):
+            beside = 0 <= index < len(segments) and index not in removed
+            if beside and rule.pattern.search(segments[index].text):
+                yield index, rule.confidence
+
+
+def match_block_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """The headline-shaped lines right under a bare label removed by one of ``of_rules``
+    (a label line of at most ``label_max_words`` words): up to ``max_lines`` of them, each of
+    at most ``max_words`` words and not ending like a sentence (a headline may end in "?" or
+    "!", not in "." or ":"); the first other kept line ends the block.
+
+    "Weiterlesen:", "You may also like...", "Most read in world news" head a box of other
+    stories' headlines (and their kickers); the label alone gives the box away.
+    """
+    rules = frozenset(rule.param("of_rules", ()))
+    label_max = int(rule.param("label_max_words", 6))
+    max_lines = int(rule.param("max_lines", 8))
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
+    removed = article.removed_ids()
+    segments = article.segments
+    for removal in article.removals:
+        if removal.rule not in rules or segments[removal.segment].words > label_max:
+            continue
+        taken = 0
+        for seg in segments[removal.segment + 1 :]:
+            if seg.id in removed:
+                continue  # a date stamp or credit inside the box
+            if taken == max_lines or not _headline_shaped(seg.text, seg.words, max_words):
+                break
+            taken += 1
+            yield seg.id, rule.confidence
+
+
+def _headline_shaped(text: str, words: int, max_words: int) -> bool:
+    """Short, and not ending like a sentence or a label (a headline may ask or exclaim).
+
+    >>> _headline_shaped("Warum nehme ich nicht ab? 4 mögliche Gründe", 8, 16)
+    True
+    >>> _headline_shaped("The talks resumed on Tuesday.", 5, 16)
+    False
+    """
+    end = text.rstrip(CLOSING)[-1:]
+    return words <= max_words and end not in SENTENCE_ENDS
+
+
+def match_repeated_caption(
+    article: Article, rule: Rule, ctx: Context
+) -> Iterator[tuple[int, float]]:
+    """Every copy of a caption-shaped line (``min_words`` to ``max_words`` words, no terminal
+    punctuation) printed ``min_count`` times or more among the kept lines.
+
+    A gallery prints each picture's caption again for every view of it (zyte-dev 8cad00dc22:
+    nine copies, between different paragraphs). Only kept lines count: that is what cleaning
+    the output again sees, and it can only see fewer copies, so it removes none.
+    """
+    min_count = int(rule.param("min_count", 3))
+    min_words = int(rule.param("min_words", 5))
+    max_words = int(rule.param("max_words", 60))
+    max_digits = int(rule.param("max_digit_tokens", 2))
+    copies: dict[str, list[int]] = {}
+    for seg in article.kept():
+        if min_words <= seg.words <= max_words and _caption_shaped(seg.text, max_digits):
+            copies.setdefault(fold(seg.text), []).append(seg.id)
+    for key, ids in copies.items():
+        if key and len(ids) >= min_count:
+            yield from ((i, rule.confidence) for i in ids)
+
+
+def _caption_shaped(text: str, max_digits: int) -> bool:
+    """Not a sentence, not a list item, and not a line of quantities (a recipe's or a
+    schedule's line, repeated day after day, has numbers throughout).
+
+    >>> _caption_shaped("Actors on stage during the dress rehearsal at the theatre", 2)
+    True
+    >>> _caption_shaped("Asparagus and Eggs [1 cup asparagus, 2 eggs, 4 oz. cooked chicken]", 2)
+    False
+    >>> _caption_shaped("* NPC: Village Chief Bukra von Wind Town", 2)
+    False
+    """
+    tokens = text.split()
+    digits = sum(1 for token in tokens if any(c.isdigit() for c in token))
+    return not ends_sentence(text) and not text.startswith(LIST_MARKERS) and digits <= max_digits

@@ -8,8 +8,11 @@ about 9 documents a second. Most lines are decided without it:
 2. letters mostly in a script the target language does not use: not the target (a Hebrew
    caption in an English article) — the ``script`` matcher;
 3. enough of the target's function words: the target, keep;
-4. otherwise a long enough line goes to langdetect, seeded so the same line always gets the
-   same answer, and only a confident non-target answer removes it — the ``langdetect`` matcher.
+4. otherwise a long enough line of natural language (enough words that are only letters,
+   some of them lower case: not a table row of names and addresses, a line of code or a
+   reference-list entry, which are no evidence of any language) goes to langdetect, seeded so
+   the same line always gets the same answer, and only a confident non-target answer removes
+   it — the ``langdetect`` matcher.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 # Every byte but A-Z and a-z: what deleting leaves of an ASCII text is its letters.
 NOT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
 UNDETERMINED = "und"
+# A word of natural language: letters only, maybe joined by an apostrophe or a hyphen, maybe
+# inside quotes or brackets, maybe followed by punctuation ("don't", "(Berlin),", "„Wir").
+NATURAL_WORD = re.compile(
+    r"[\"'„“”‚‘’«»(\[¿¡*]*([^\W\d_]{2,}(?:['’-][^\W\d_]+)*)[\"'“”‘’«»)\].,;:!?…]*"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,6 +97,32 @@ def count_ascii_letters(text: str) -> int:
     4
     """
     return len(text.encode("ascii", "ignore").translate(None, NOT_ASCII_LETTERS))
+
+
+def is_natural_language(text: str, settings: LanguageSettings) -> bool:
+    """Enough words of natural language to be evidence of a language at all.
+
+    Code, shell commands, a table row of names and e-mail addresses, a reference-list entry
+    are mostly tokens that are not plain words, or plain words that are all names: langdetect
+    reads them as some language or other, but they are in none.
+
+    >>> from pipeline.rules import load_rules
+    >>> settings = load_rules().language
+    >>> is_natural_language("Der Kanzler sagte am Dienstag, dass sie weitergehen.", settings)
+    True
+    >>> is_natural_language("$ conda create --name $ENV_NAME --file $REQUIREMENTS_FILE", settings)
+    False
+    >>> is_natural_language("Jane Doe | Professor | jane.doe@example.edu | Room 4.12", settings)
+    False
+    """
+    tokens = text.split()
+    words = [m.group(1) for m in map(NATURAL_WORD.fullmatch, tokens) if m is not None]
+    lower = sum(1 for word in words if word[0].islower())
+    return (
+        len(words) >= settings.min_natural_words
+        and len(words) >= settings.natural_word_share * len(tokens)
+        and lower >= settings.min_lowercase_words
+    )
 
 
 class LanguageJudge:
@@ -224,6 +258,8 @@ def match_langdetect(segment: Segment, rule: Rule, ctx: Context) -> float | None
     if count_letters(segment.text) < judge.settings.min_letters_detect:
         return None
     if judge.has_function_words(segment.text, ctx.target_language, tokens=segment.tokens):
+        return None
+    if not is_natural_language(segment.text, judge.settings):
         return None
     language, probability = judge.detect(segment.text)
     if language in (ctx.target_language, UNDETERMINED):

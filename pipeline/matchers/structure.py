@@ -10,6 +10,7 @@ nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipeline.article import Article, Kind, Segment
@@ -18,6 +19,7 @@ from pipeline.matchers.context import fold
 from pipeline.rules import Rule
 from pipeline.segment import ends_sentence, is_heading_like
 
+LETTERS = re.compile(r"[^\W\d_]+")
 # A name over an author's blurb: "Phil Helsel", "Jane van der Berg".
 NAME_MAX_WORDS = 4
 
@@ -95,13 +97,33 @@ def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[in
                 return
         return
     max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
-    if not _title_like(kept, 0, max_words):
+    if not _title_like(kept, 0, max_words) or never_title(kept[0].text, rule):
         return
     deck = 0
     while 1 + deck < len(kept) and _title_like(kept, 1 + deck, max_words):
         deck += 1
     if 1 + deck < len(kept) and deck <= int(rule.param("max_deck", deck)):
         yield kept[0].id, rule.confidence
+
+
+def never_title(line: str, rule: Rule) -> bool:
+    """A credit, byline, agency, dateline or spec line (the rule's pattern), or a line of
+    nothing but a date: never a headline, whatever its shape.
+
+    >>> from pipeline.article import Stage
+    >>> rule = Rule("t.t", Kind.TITLE, "title", Stage.STRUCTURE, "", 1.0,
+    ...             params={"date_words": ["dezember", "jul"]})
+    >>> never_title("9. Dezember 2013", rule), never_title("Jul 29", rule)
+    (True, True)
+    >>> never_title("Storm hits the coast", rule)
+    False
+    """
+    if rule.pattern is not None and rule.pattern.search(line):
+        return True
+    if not any(c.isdigit() for c in line):
+        return False
+    words = frozenset(rule.param("date_words", ()))
+    return all(word in words for word in LETTERS.findall(line.lower()))
 
 
 def match_page_opening(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
@@ -188,3 +210,26 @@ def _is_name_over(above: Segment, line: Segment) -> bool:
         and 0 < len(words) <= NAME_MAX_WORDS
         and line.text.split()[: len(words)] == words
     )
+
+
+def match_tail_block(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
+    """From the first heading-like line the rule's pattern matches among the last
+    ``within_last`` kept lines, that line and every kept line after it.
+
+    A press release or a blog post ends with boxes about someone else than the story: "About
+    Ascom" and "About Dräger" over their boilerplate, "Über den Autor" over a biography. At
+    the end of a document such a heading opens what is left of it; inside, it is a section.
+    """
+    if rule.pattern is None:
+        return
+    kept = article.kept()
+    within = int(rule.param("within_last", 8))
+    max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
+    if not kept:
+        return
+    # The heading itself may be gone already (an author box's heading has a rule of its own).
+    first = kept[max(len(kept) - within, 0)].id
+    for seg in article.segments[first:]:
+        if is_heading_like(seg, max_words) and rule.pattern.search(seg.text):
+            yield from ((s.id, rule.confidence) for s in kept if s.id >= seg.id)
+            return
