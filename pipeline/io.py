@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from pipeline import jsontext
 from pipeline.article import Article
 from pipeline.discover import InputFile, join_text
 from pipeline.errors import DISK_FULL_ERRNOS, OutputError
@@ -77,7 +78,9 @@ def output_texts(out_dir: str, item: InputFile) -> tuple[str, str]:
 
 
 def sidecar_bytes(article: Article) -> bytes:
-    return (json.dumps(article.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The sidecar: ``json.dumps(article.to_json(), ensure_ascii=False, indent=2)`` and a
+    newline, written by ``pipeline.jsontext`` (the same bytes, faster)."""
+    return (jsontext.dumps(article.to_json()) + "\n").encode("utf-8")
 
 
 def body_bytes(article: Article) -> bytes:
