@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.article import Article
-from pipeline.clean import clean_file
 from pipeline.commit import Group
 from pipeline.discover import InputFile
 from pipeline.errors import PERMANENT_ERRNOS, CleaningError, InputError, OutputError
@@ -180,6 +179,9 @@ def clean_one(
 ) -> FileResult:
     """Clean and write one input; failures become a result, never an exception. Given a
     ``group``, the outputs are staged there (``io.write_outputs``), for its commit to write."""
+    # Imported here: a process that only hands files to workers never loads the stages.
+    from pipeline.clean import clean_file
+
     for attempt in range(1, IO_ATTEMPTS + 1):
         try:
             # An output name the file system cannot hold fails now, not after cleaning.

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ Sync = Callable[[Iterable[str]], None]
 def _load_syncfs() -> Callable[[int], int] | None:
     """libc's ``syncfs`` (Linux), or None where there is none."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the C library this process runs on
         function: Callable[[int], int] = libc.syncfs
     except (OSError, AttributeError):
         return None

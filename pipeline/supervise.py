@@ -62,7 +62,7 @@ HARD_LIMIT_GRACE_SECONDS = 2.0
 START_SECONDS = 300.0
 FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.supervise"])
+_CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.clean", "pipeline.supervise"])
 _GO = "go"
 
 
