@@ -104,7 +104,7 @@ def test_tree_rss_counts_this_process() -> None:
 def test_a_small_run_prints_the_table_ratios_and_targets(
     dev_corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["--docs", "6", "--only", "floor,lib1,lib2,cli,html", "--repeats", "1",
+    argv = ["--docs", "6", "--only", "floor,ftfy,lib1,lib2,cli,html,htmlcli", "--repeats", "1",
             "--reference", "3", "--html-repeats", "1", "--corpus", str(dev_corpus)]  # fmt: skip
     assert speed.main(argv) == 0
     out = capsys.readouterr().out
@@ -113,8 +113,9 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     body = lines[lines.index(next(x for x in lines if x.startswith("job "))) + 1 :]
     body = body[: body.index(next(x for x in body if x.startswith("wall: ")))]
     rows = {line[:19].strip(): line[19:] for line in body}
-    for label in ("floor (read, write)", "library, 1 process", "library, 2 procs", "CLI",
-                  "HTML: library", "HTML: trafilatura"):  # fmt: skip
+    for label in ("floor (read, write)", "ftfy loop, 1 proc", "library, 1 process",
+                  "library, 2 procs", "CLI", "HTML: library", "HTML: trafilatura",
+                  "HTML: CLI, 1 worker", "HTML: trafil. loop"):  # fmt: skip
         assert label in rows, out
     # Time by stage reached the benchmark from every process that cleaned (the CLI's and the
     # pool's workers' too): a number in each text stage's column.
@@ -125,6 +126,8 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     assert "HTML path: <= 1.3x" in out and "pages (median page" in out
     assert "memory: peak RSS" in out and "library, 2 procs, all processes" in out
     assert "not measured (jobs flow, lib2, server)" in out
+    assert "targets (issue 16):" in out and "CLI / ftfy loop" in out
+    assert "on 2 processes >= 1.8x one" in out and "over 1 pages" in out
 
 
 def test_unknown_jobs_are_a_usage_error() -> None:
