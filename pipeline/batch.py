@@ -22,7 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,8 @@ class FileResult:
     disk_full: bool = False  # the failure was a full disk: later files will fail too
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # ``asdict`` without its deep copy: a result crosses a pipe for every file.
+        return {name: getattr(self, name) for name in _RESULT_FIELDS}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileResult:
@@ -97,6 +98,9 @@ class FileResult:
         message = error if error.startswith(name) else f"{name}: {error}"
         output = path_text(item.output)
         return cls(name, output, "failed", message, disk_full=disk_full)
+
+
+_RESULT_FIELDS = tuple(f.name for f in fields(FileResult))
 
 
 @dataclass

@@ -72,13 +72,16 @@ def _serve(conn: Connection) -> None:
     if parent == 1:  # it is gone already: this worker was orphaned before it started
         return
     exit_with_parent(parent)
+    loaded: set[RulesSpec] = set()
     while True:
         try:
             item, out_dir, spec, limits = conn.recv()
         except EOFError:
             return
         rules = spec.load()  # cached per spec: loaded once per worker
-        conn.send(_GO)  # the clock starts now, not while the rules load
+        if spec not in loaded:  # the clock starts now, not while the rules load
+            conn.send(_GO)
+            loaded.add(spec)
         group = Group()
         result = clean_one(InputFile(*item), Path(out_dir), rules, Limits(**limits), group)
         conn.send((result.to_json(), *group.take()))
@@ -92,6 +95,7 @@ class Worker:
         self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        self.ready: set[RulesSpec] = set()  # rules it has loaded (it said so once, "go")
 
     def clean(
         self, item: BatchItem, out_dir: str, spec: RulesSpec, limits: Limits
@@ -103,8 +107,10 @@ class Worker:
             self.conn.send((item, out_dir, spec, asdict(limits)))
         except OSError:  # it died while idle
             return self._died(item, out_dir), (), 0
-        if self._receive(START_SECONDS) != _GO:
-            return self._died(item, out_dir), (), 0
+        if spec not in self.ready:  # one message less a file once the rules are loaded
+            if self._receive(START_SECONDS) != _GO:
+                return self._died(item, out_dir), (), 0
+            self.ready.add(spec)
         result = self._receive(limits.max_seconds + HARD_LIMIT_GRACE_SECONDS)
         if isinstance(result, tuple):
             found, staged, size = result
