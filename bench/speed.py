@@ -122,7 +122,7 @@ class Bench:
             loop = measure.run(job("bench.run", "trafilatura", str(pages), "--out", out),
                                self.env)  # fmt: skip
             info = json_tail(loop.output)
-            theirs.append(Row("HTML: trafilatura loop", loop, len(sources.pages), size, info))
+            theirs.append(Row("HTML: trafil. loop", loop, len(sources.pages), size, info))
         return [median_row(ours), median_row(theirs)]
 
     def _fresh(self, label: str, command: Callable[[str], list[str]]) -> Row:
