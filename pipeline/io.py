@@ -101,7 +101,9 @@ def write_outputs(
     created through it.
     """
     txt, sidecar = output_paths(out_dir, item)
-    if not txt.parent.resolve().is_relative_to(out_dir.resolve()):
+    # Directly in ``out_dir`` no link can lead elsewhere: resolving costs a system call for
+    # each component of both paths, for every article.
+    if txt.parent != out_dir and not txt.parent.resolve().is_relative_to(out_dir.resolve()):
         msg = (
             f"{path_text(item.path)}: its outputs would be written outside the output folder, "
             f"through a symbolic link in {path_text(out_dir)}; remove the link"
