@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from bench.corpus import Sources, build_corpus, find_sources
 from bench.measure import Measured, tree_rss_mb
 from bench.speed_report import WIDTH, Row, table, target_lines, verdict
 from bench.stages import STAGE_NAMES, issue_stages
+from tests.conftest import ROOT
 
 PAGE = b"""<html><head><title>A test page</title></head><body><article>
 <h1>A test page</h1><p>The council met on Tuesday and agreed to repair the old bridge over the
@@ -139,3 +142,26 @@ def test_sources_without_a_corpus_are_the_seeds() -> None:
     sources = find_sources(None)
     assert sources == Sources(sources.texts, ())
     assert [p.parent.name for p in sources.texts] == ["seeds", "seeds"]
+
+
+def test_the_readme_s_benchmark_commands_are_what_make_runs() -> None:
+    """Every ``make bench...`` command the README's Performance section gives, exactly as
+    written, is a valid invocation: ``make -n`` (print, do not run: a full run takes minutes)
+    expands it to ``bench.speed`` with jobs the benchmark knows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    inline = re.findall(r"`(make bench[^`]*)`", section)
+    fenced = re.findall(r"^(make bench.*)$", section, flags=re.MULTILINE)
+    commands = sorted({" ".join(line.split()) for line in inline + fenced})
+    assert "make bench N=3000 JOBS=floor,ftfy,lib1,lib2,cli" in commands
+    for line in commands:
+        words = shlex.split(line)
+        result = subprocess.run(
+            [words[0], "-n", *words[1:]], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, (line, result.stderr)
+        ran = result.stdout.strip().splitlines()[-1]
+        assert "-m bench." in ran, (line, ran)
+        if "--only" in ran:
+            jobs = ran.split("--only", 1)[1].split()[0].split(",")
+            assert set(jobs) <= set(speed.MODES), (line, jobs)
