@@ -2,8 +2,10 @@
 
     python -m bench.run library CORPUS --out DIR [--workers K] [--disable-kind KIND]
     python -m bench.run floor CORPUS --out DIR
+    python -m bench.run ftfy CORPUS --out DIR
     python -m bench.run check CORPUS --out DIR
     python -m bench.run html PAGE... [--repeats R]
+    python -m bench.run trafilatura CORPUS --out DIR
 
 Each prints one JSON line last: what it did and ``work``, the seconds of the job itself
 (after imports). Only the library is imported here, never Prefect (see ``bench.server``).
@@ -31,9 +33,9 @@ from pipeline.batch import (
     RunSummary,
     clean_batch,
 )
+from pipeline.commit import Group
 from pipeline.discover import InputFile, discover
 from pipeline.incremental import plan_run
-from pipeline.io import atomic_write
 from pipeline.limits import Limits
 from pipeline.supervise import clean_in_processes
 
@@ -72,18 +74,55 @@ def run_library(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_floor(args: argparse.Namespace) -> dict[str, Any]:
     """The floor: read every input and write its bytes back unchanged, one file each, the
-    way outputs are written (temporary file, fsync, rename: ``pipeline.io.atomic_write``)."""
+    way outputs are written (staged in a temporary file, committed in groups: synced, then
+    renamed, ``pipeline.commit``)."""
     start = time.perf_counter()
     items, size = inputs(args.corpus, args.out)
     read = write = 0.0
+    group = Group()
     for item in items:
         before = time.perf_counter()
         data = item.path.read_bytes()
         middle = time.perf_counter()
-        atomic_write(args.out / item.relative.as_posix(), data)
+        group.stage(item.output, [(args.out / item.relative.as_posix(), data)])
+        if group.full:
+            group.commit()
         read, write = read + middle - before, write + time.perf_counter() - middle
+    before = time.perf_counter()
+    group.commit()
+    write += time.perf_counter() - before
     work = time.perf_counter() - start
     return {"docs": len(items), "bytes": size, "work": work, "read": read, "write": write}
+
+
+def run_ftfy(args: argparse.Namespace) -> dict[str, Any]:
+    """A reference: ``ftfy.fix_text`` over every input, one process, nothing written (each
+    input read and decoded as UTF-8, bad bytes replaced)."""
+    import ftfy
+
+    start = time.perf_counter()
+    items, size = inputs(args.corpus, args.out)
+    for item in items:
+        ftfy.fix_text(item.path.read_bytes().decode("utf-8", "replace"))
+    work = time.perf_counter() - start
+    return {"docs": len(items), "bytes": size, "work": work}
+
+
+def run_trafilatura(args: argparse.Namespace) -> dict[str, Any]:
+    """A reference: trafilatura alone over every page of a folder, one process, writing each
+    page's text to ``<out>/<name>.txt`` (``extract(include_comments=False,
+    favor_precision=True)``, as the ``html`` job)."""
+    import trafilatura
+
+    start = time.perf_counter()
+    items, size = inputs(args.corpus, args.out)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for item in items:
+        page = read_page(item.path)
+        text = trafilatura.extract(page, include_comments=False, favor_precision=True)
+        (args.out / f"{item.path.name}.txt").write_text(text or "", encoding="utf-8")
+    work = time.perf_counter() - start
+    return {"docs": len(items), "bytes": size, "work": work}
 
 
 def run_check(args: argparse.Namespace) -> dict[str, Any]:
@@ -173,7 +212,8 @@ def _round(pages: list[tuple[str, bytes]], first: Job, second: Job) -> list[tupl
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(required=True)
-    jobs = {"library": run_library, "floor": run_floor, "check": run_check}
+    jobs = {"library": run_library, "floor": run_floor, "check": run_check, "ftfy": run_ftfy,
+            "trafilatura": run_trafilatura}  # fmt: skip
     for name, job in jobs.items():
         command = sub.add_parser(name)
         command.add_argument("corpus", type=Path)

@@ -3,14 +3,18 @@
 Builds a corpus of N inputs (seed copies; with ``--corpus``, the dev corpus's raw text and
 HTML pages too) and runs on it, each in a fresh process, in one run:
 
-- ``floor``: read every input and write its bytes back (temporary file, fsync, rename);
+- ``floor``: read every input and write its bytes back (staged, then synced and renamed in
+  groups, as outputs are written);
+- ``ftfy``: a reference, ``ftfy.fix_text`` over every input in one process;
 - ``lib1``, ``lib2``: the library's batch API, in one process and on a pool of two;
 - ``cli``: ``article-clean clean`` (the console script);
 - ``flow``: ``python -m flows.clean_folder`` on an empty folder (twice: a new database,
   then the fixed start-up), on the corpus, and again with nothing changed;
 - ``check``: the incremental check alone, against the flow's outputs;
 - ``server``: Prefect's embedded server started and stopped, alone;
-- ``html`` (with ``--corpus``): each dev page cleaned by the library and by trafilatura.
+- ``html`` (with ``--corpus``): each dev page cleaned by the library and by trafilatura;
+- ``htmlcli`` (with ``--corpus``): the dev pages end to end, ``article-clean clean
+  --workers 1`` against a one-process trafilatura loop that writes each page's text.
 
 It prints one table (wall time, docs/s, MB/s, peak RSS, ms per document by stage), the ratios
 between the rows, and each target of issue 6 met or missed by how much. When N is over
@@ -33,7 +37,7 @@ from bench import measure, speed_report
 from bench.corpus import Sources, build_corpus, find_sources
 from bench.speed_report import Row
 
-MODES = ("floor", "lib1", "lib2", "cli", "flow", "check", "server", "html")
+MODES = ("floor", "ftfy", "lib1", "lib2", "cli", "flow", "check", "server", "html", "htmlcli")
 LARGE_DOCS = 100_000
 PYTHON = sys.executable
 
@@ -89,10 +93,37 @@ class Bench:
         return self._fresh("floor (read, write)", lambda out: job("bench.run", "floor",
                            str(self.corpus), "--out", out))  # fmt: skip
 
+    def ftfy(self) -> Row:
+        return self._fresh("ftfy loop, 1 proc", lambda out: job("bench.run", "ftfy",
+                           str(self.corpus), "--out", out))  # fmt: skip
+
     def cli(self) -> Row:
         script = str(Path(PYTHON).with_name("article-clean"))
         return self._fresh("CLI", lambda out: [script, "clean", str(self.corpus), "--out", out,
                            "-q"])  # fmt: skip
+
+    def html_cli(self, sources: Sources) -> list[Row]:
+        """The dev pages end to end, each job in a fresh process, alternately: the CLI on one
+        worker, and trafilatura's loop writing each page's text."""
+        pages = self.root / "pages"
+        pages.mkdir(exist_ok=True)
+        for page in sources.pages:
+            shutil.copyfile(page, pages / page.name)
+        size = sum(page.stat().st_size for page in sources.pages)
+        script = str(Path(PYTHON).with_name("article-clean"))
+        ours: list[Row] = []
+        theirs: list[Row] = []
+        for _ in range(self.repeats):
+            out = str(self.out())
+            cli = measure.run([script, "clean", str(pages), "--out", out, "-q", "--workers",
+                               "1"], self.env)  # fmt: skip
+            ours.append(Row("HTML: CLI, 1 worker", cli, len(sources.pages), size, {}))
+            out = str(self.out())
+            loop = measure.run(job("bench.run", "trafilatura", str(pages), "--out", out),
+                               self.env)  # fmt: skip
+            info = json_tail(loop.output)
+            theirs.append(Row("HTML: trafil. loop", loop, len(sources.pages), size, info))
+        return [median_row(ours), median_row(theirs)]
 
     def _fresh(self, label: str, command: Callable[[str], list[str]]) -> Row:
         runs = []
@@ -164,6 +195,8 @@ def run_modes(bench: Bench, modes: set[str], sources: Sources, html_repeats: int
     rows: list[Row] = []
     if "floor" in modes:
         rows.append(bench.floor())
+    if "ftfy" in modes:
+        rows.append(bench.ftfy())
     if "lib1" in modes:
         rows.append(bench.library(1))
     if "lib2" in modes:
@@ -177,6 +210,8 @@ def run_modes(bench: Bench, modes: set[str], sources: Sources, html_repeats: int
         rows.append(bench.server())
     if "html" in modes and sources.pages:
         rows += bench.html(sources, html_repeats)
+    if "htmlcli" in modes and sources.pages:
+        rows += bench.html_cli(sources)
     return rows
 
 

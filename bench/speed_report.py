@@ -21,6 +21,11 @@ HTML_RATIO = 1.3  # the HTML path against trafilatura's extract alone
 FLOW_RATIO = 1.2  # the flow against the library alone, plus the server's own start
 MEMORY_RATIO = 1.2  # peak RSS at 100,000 files against 1,000
 CHECKED_PER_SECOND = 5000.0  # incremental re-run with nothing changed
+# Issue 16's targets (2 cores).
+CLI_DOCS_PER_SECOND = 600.0  # the CLI on seed-like text, language filtering on
+CLI_FTFY_RATIO = 0.6  # the CLI's wall against a one-process ftfy.fix_text loop, same files
+TWO_PROCESS_SPEEDUP = 1.8  # the library on 2 processes against 1
+HTML_CLI_RATIO = 1.4  # the CLI on the dev pages against a trafilatura loop writing its text
 
 
 @dataclass
@@ -115,7 +120,8 @@ the job's processes summed (VmRSS); both read from /proc every 0.25 s. By stage:
 time per input, summed over processes: decode = read + gunzip + decode + SHA-256 (the floor:
 read); html = parse + pre-clean + trafilatura; ftfy = ftfy with the other line repairs and
 hard-wrap joins (one function); language = the document's language + the language line rules;
-rules = the other classify, revise and structure rules; write = body + sidecar, fsynced."""
+rules = the other classify, revise and structure rules; write = body + sidecar staged, and
+the group commits (sync, rename) they end in."""
 
 
 def by_label(rows: list[Row]) -> dict[str, Row]:
@@ -133,6 +139,8 @@ def ratio_lines(rows: list[Row]) -> list[str]:
         ("flow", "library, 2 procs"),
         ("flow re-run", "flow start-up"),
         ("HTML: library", "HTML: trafilatura"),
+        ("CLI", "ftfy loop, 1 proc"),
+        ("HTML: CLI, 1 worker", "HTML: trafil. loop"),
     ]
     lines = []
     for top, bottom in pairs:
@@ -171,6 +179,42 @@ def target_lines(rows: list[Row], reference: list[Row], docs: int, mixed: bool) 
         *_memory_target(found, by_label(reference), docs),
         *_check_target(found),
     ]
+
+
+def speed_target_lines(rows: list[Row]) -> list[str]:
+    """Issue 16's targets, each a heading, then what this run measured, met or missed."""
+    found = by_label(rows)
+    head = f">= {CLI_DOCS_PER_SECOND:.0f} docs/s, <= {CLI_FTFY_RATIO}x a 1-process ftfy loop"
+    lines = [f"- CLI, seed-like text, language filter on, 2 cores: {head}"]
+    cli, ftfy = found.get("CLI"), found.get("ftfy loop, 1 proc")
+    if cli is None:
+        lines.append("    not measured (job cli)")
+    else:
+        rate = cli.docs / cli.wall
+        lines.append(f"    CLI {rate:.1f} docs/s: "
+                     f"{verdict(rate, CLI_DOCS_PER_SECOND, at_least=True)}")  # fmt: skip
+        if ftfy is not None:
+            ratio = cli.wall / ftfy.wall
+            lines.append(f"    CLI / ftfy loop {ratio:.2f}x: "
+                         f"{verdict(ratio, CLI_FTFY_RATIO, at_least=False)}")  # fmt: skip
+    lines.append(f"- library on 2 processes >= {TWO_PROCESS_SPEEDUP}x one")
+    one, two = found.get("library, 1 process"), found.get("library, 2 procs")
+    if one is None or two is None:
+        lines.append("    not measured (jobs lib1, lib2)")
+    else:
+        speedup = one.wall / two.wall
+        lines.append(f"    {speedup:.2f}x: "
+                     f"{verdict(speedup, TWO_PROCESS_SPEEDUP, at_least=True)}")  # fmt: skip
+    lines.append(f"- HTML end to end: the CLI <= {HTML_CLI_RATIO}x a trafilatura loop that "
+                 "writes its text")  # fmt: skip
+    ours, theirs = found.get("HTML: CLI, 1 worker"), found.get("HTML: trafil. loop")
+    if ours is None or theirs is None:
+        lines.append("    not measured: job htmlcli, with the dev corpus (CORPUS=...)")
+    else:
+        ratio = ours.wall / theirs.wall
+        lines.append(f"    {ratio:.2f}x over {ours.docs} pages, "
+                     f"{verdict(ratio, HTML_CLI_RATIO, at_least=False)}")  # fmt: skip
+    return lines
 
 
 def _docs_target(found: dict[str, Row], mixed: bool) -> list[str]:
@@ -281,3 +325,5 @@ def print_report(rows: list[Row], reference: list[Row], docs: int, mixed: bool) 
     print("\n".join(ratio_lines(rows)))
     print("\ntargets (issue 6):")
     print("\n".join(target_lines(rows, reference, docs, mixed)))
+    print("\ntargets (issue 16):")
+    print("\n".join(speed_target_lines(rows)))

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 __version__ = "0.3.0"
 
+from typing import TYPE_CHECKING
+
 from pipeline.article import Article, Kind, Removal, Segment
-from pipeline.clean import clean_bytes, clean_file
 from pipeline.errors import (
     CleaningError,
     DecodeError,
@@ -24,6 +25,22 @@ from pipeline.errors import (
 )
 from pipeline.limits import Limits
 from pipeline.rules import Rules, load_rules
+
+if TYPE_CHECKING:
+    from pipeline.clean import clean_bytes, clean_file
+
+
+def __getattr__(name: str) -> object:
+    """``clean_bytes`` and ``clean_file``, imported on first use: the cleaning stages bring in
+    trafilatura and lxml (a quarter of a second), which a process that only hands files to
+    worker processes (the command's, the flow's) never needs."""
+    if name in ("clean_bytes", "clean_file"):
+        from pipeline import clean
+
+        return getattr(clean, name)
+    msg = f"module 'pipeline' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "Article",

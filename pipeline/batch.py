@@ -7,6 +7,10 @@ result with its reason, for any error at all; it never stops the batch. Transien
 are retried a few times; errors that cannot heal (undecodable input, a missing or unreadable
 file, a limit, a full disk) are not. A full disk ends the batch: every later file would fail
 the same way, so they are reported as not cleaned instead of being tried one by one.
+
+Outputs are committed in groups (``pipeline.commit``): a file's result is given out only once
+its outputs are durable and in place, so a result never reports an output a crash could
+still take back.
 """
 
 from __future__ import annotations
@@ -18,12 +22,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from pipeline.article import Article
-from pipeline.clean import clean_file
+from pipeline.commit import Group
 from pipeline.discover import InputFile
 from pipeline.errors import PERMANENT_ERRNOS, CleaningError, InputError, OutputError
 from pipeline.io import check_name_fits, output_paths, write_outputs
@@ -89,7 +93,8 @@ class FileResult:
     disk_full: bool = False  # the failure was a full disk: later files will fail too
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # ``asdict`` without its deep copy: a result crosses a pipe for every file.
+        return {name: getattr(self, name) for name in _RESULT_FIELDS}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileResult:
@@ -101,6 +106,9 @@ class FileResult:
         message = error if error.startswith(name) else f"{name}: {error}"
         output = path_text(item.output)
         return cls(name, output, "failed", message, disk_full=disk_full)
+
+
+_RESULT_FIELDS = tuple(f.name for f in fields(FileResult))
 
 
 @dataclass
@@ -178,8 +186,14 @@ class RunSummary:
         )
 
 
-def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> FileResult:
-    """Clean and write one input; failures become a result, never an exception."""
+def clean_one(
+    item: InputFile, out_dir: Path, rules: Rules, limits: Limits, group: Group | None = None
+) -> FileResult:
+    """Clean and write one input; failures become a result, never an exception. Given a
+    ``group``, the outputs are staged there (``io.write_outputs``), for its commit to write."""
+    # Imported here: a process that only hands files to workers never loads the stages.
+    from pipeline.clean import clean_file
+
     for attempt in range(1, IO_ATTEMPTS + 1):
         try:
             # An output name the file system cannot hold fails now, not after cleaning.
@@ -187,7 +201,7 @@ def clean_one(item: InputFile, out_dir: Path, rules: Rules, limits: Limits) -> F
                 check_name_fits(output)
             article = clean_file(item.path, rules=rules, limits=limits, identity=item.identity,
                                  site=item_site(item, rules))  # fmt: skip
-            write_outputs(article, out_dir, item)
+            write_outputs(article, out_dir, item, group)
         except CleaningError as exc:
             error: CleaningError = exc
         except OSError as exc:  # one the library did not wrap: an I/O error all the same
@@ -232,16 +246,46 @@ def unexpected(exc: Exception) -> str:
 def clean_items(
     items: Iterable[InputFile], out_dir: Path, rules: Rules, limits: Limits
 ) -> Iterator[FileResult]:
-    """Clean one input after another; after a full disk, report the rest as not cleaned."""
+    """Clean one input after another, committing their outputs in groups and giving out the
+    results of each group once it is committed; after a full disk, report the rest as not
+    cleaned."""
+    group = Group()
+    held: list[tuple[InputFile, FileResult]] = []
     full: str | None = None
     for item in items:
         if full is not None:
-            yield FileResult.failed(item, f"not cleaned: the run stopped because {full}")
+            held.append((item, FileResult.failed(item, f"not cleaned: {stopped(full)}")))
             continue
-        result = clean_one(item, out_dir, rules, limits)
-        if result.disk_full:
-            full = f"the disk is full (writing {result.output})"
-        yield result
+        result = clean_one(item, out_dir, rules, limits, group)
+        held.append((item, result))
+        full = full or full_disk(result)
+        if group.full:
+            results = committed(group, held)
+            yield from results
+            full = full or next(filter(None, map(full_disk, results)), None)
+            held = []
+    yield from committed(group, held)
+
+
+def committed(group: Group, held: list[tuple[InputFile, FileResult]]) -> list[FileResult]:
+    """Commit ``group``; the results ``held`` for it, a failed commit failing its files."""
+    failures = group.commit()
+    results = []
+    for item, result in held:
+        error = failures.get(item.output)
+        if error is not None:
+            result = FileResult.failed(item, str(error), disk_full=error.disk_full)
+        results.append(result)
+    return results
+
+
+def full_disk(result: FileResult) -> str | None:
+    """Why the run stops after ``result``, when it met a full disk."""
+    return f"the disk is full (writing {result.output})" if result.disk_full else None
+
+
+def stopped(why: str) -> str:
+    return f"the run stopped because {why}"
 
 
 def clean_batch(

@@ -25,7 +25,6 @@ from typing import TextIO
 from pipeline import __version__
 from pipeline.article import Article, Kind
 from pipeline.batch import RulesSpec, RunSummary, clean_items
-from pipeline.clean import clean_file
 from pipeline.console import (
     in_command_terms,
     name_failures,
@@ -337,6 +336,8 @@ def run_explain(args: argparse.Namespace, rules: Rules) -> int:
     if not args.file.exists() and not args.file.is_symlink():
         print(one_line(f"article-clean: no such file: {args.file}"), file=sys.stderr)
         return EXIT_USAGE
+    from pipeline.clean import clean_file  # only here: a cleaning run's workers import it
+
     try:
         article = clean_file(args.file, rules=rules, limits=limits_from(args))
     except CleaningError as exc:

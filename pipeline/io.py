@@ -1,12 +1,14 @@
 """Writing outputs, safely (finding inputs is ``pipeline.discover``, reading them
-``pipeline.read``).
+``pipeline.read``; making a batch of outputs durable at once is ``pipeline.commit``).
 
-Guarantees: every output is written to a temporary file in the same folder, flushed to disk and
-renamed into place, so a reader (or a run killed half-way) never sees a half-written file; an
-article's body (``.txt``) and sidecar (``.json``) are both written before either is renamed,
-the sidecar last, so an error leaves the earlier pair whole and a sidecar describes a complete
-body; outputs never land outside the output folder; the temporary files a killed run leaves
-behind are recognised and swept.
+Guarantees: every output is written to a temporary file in the same folder and renamed into
+place, so a reader (or a run killed half-way) never sees a half-written file; an article's body
+(``.txt``) and sidecar (``.json``) are both written before either is renamed, the sidecar
+last, so an error leaves the earlier pair whole and a sidecar describes a complete body;
+outputs never land outside the output folder; the temporary files a killed run leaves behind
+are recognised and swept. A file written alone (:func:`atomic_write`, :func:`atomic_open`, or
+:func:`write_outputs` without a group) is on disk, with its folder entry, when the call
+returns; outputs staged into a group (``pipeline.commit.Group``) are when the group commits.
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from pipeline import jsontext
 from pipeline.article import Article
 from pipeline.discover import InputFile, join_text
 from pipeline.errors import DISK_FULL_ERRNOS, OutputError
 from pipeline.read import path_text
+
+if TYPE_CHECKING:
+    from pipeline.commit import Group, Staged
 
 # The mode new files are created with; the umask then applies, as for any file open() makes.
 OUTPUT_MODE = 0o666
@@ -72,7 +78,9 @@ def output_texts(out_dir: str, item: InputFile) -> tuple[str, str]:
 
 
 def sidecar_bytes(article: Article) -> bytes:
-    return (json.dumps(article.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The sidecar: ``json.dumps(article.to_json(), ensure_ascii=False, indent=2)`` and a
+    newline, written by ``pipeline.jsontext`` (the same bytes, faster)."""
+    return (jsontext.dumps(article.to_json()) + "\n").encode("utf-8")
 
 
 def body_bytes(article: Article) -> bytes:
@@ -80,57 +88,99 @@ def body_bytes(article: Article) -> bytes:
     return (text + "\n").encode("utf-8") if text else b""
 
 
-def write_outputs(article: Article, out_dir: Path, item: InputFile) -> tuple[Path, Path]:
+def write_outputs(
+    article: Article, out_dir: Path, item: InputFile, group: Group | None = None
+) -> tuple[Path, Path]:
     """Write ``<name>.txt`` and ``<name>.json`` inside ``out_dir``, both or neither.
 
-    Both are written and fsynced to temporary files first and only then renamed, the body
-    before the sidecar: a full disk or any write error leaves the earlier pair as it was. A
-    sub-folder of ``out_dir`` that is a symbolic link to somewhere else is refused before
-    anything is created through it.
+    Both are written to temporary files first and only then renamed, the body before the
+    sidecar: a full disk or any write error leaves the earlier pair as it was. Given a
+    ``group``, they are only staged there, under the output name, and renamed when the group
+    commits (``pipeline.commit``); without one they are synced and renamed now. A sub-folder
+    of ``out_dir`` that is a symbolic link to somewhere else is refused before anything is
+    created through it.
     """
     txt, sidecar = output_paths(out_dir, item)
-    if not txt.parent.resolve().is_relative_to(out_dir.resolve()):
+    # Directly in ``out_dir`` no link can lead elsewhere: resolving costs a system call for
+    # each component of both paths, for every article.
+    if txt.parent != out_dir and not txt.parent.resolve().is_relative_to(out_dir.resolve()):
         msg = (
             f"{path_text(item.path)}: its outputs would be written outside the output folder, "
             f"through a symbolic link in {path_text(out_dir)}; remove the link"
         )
         raise OutputError(msg)
-    atomic_write_all([(txt, body_bytes(article)), (sidecar, sidecar_bytes(article))])
+    files = [(txt, body_bytes(article)), (sidecar, sidecar_bytes(article))]
+    if group is None:
+        atomic_write_all(files)
+    else:
+        group.stage(item.output, files)
     return txt, sidecar
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    """Write to a temporary file beside ``path``, fsync it, rename it over ``path`` and fsync
+    the folder: on disk when this returns."""
     atomic_write_all([(path, data)])
 
 
 def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
-    """Replace each path with its data, in order, once every one of them is safely written.
+    """Replace each path with its data, in order, once every one of them is safely written;
+    on disk, with the folders' entries, when this returns.
 
     An error before the renames leaves every path as it was and no temporary file behind.
     Names too long for the file system are refused first: that error would otherwise come
     from a rename, after the files before it were replaced.
     """
-    for path, _ in files:
-        check_name_fits(path)
-    staged: list[Path] = []
+    staged = stage_all(files, sync=True)
     renamed = 0
     try:
-        for path, data in files:
-            staged.append(_stage(path, data))
-        for tmp, (path, _) in zip(staged, files, strict=True):
+        for tmp, path in staged:
             try:
-                tmp.replace(path)
+                Path(tmp).replace(path)
             except OSError as exc:
-                raise output_error(path, exc) from exc
+                raise output_error(Path(path), exc) from exc
             renamed += 1
     finally:
-        for tmp in staged[renamed:]:
-            tmp.unlink(missing_ok=True)
+        _unlink_all(staged[renamed:])
+    for folder in dict.fromkeys(Path(path).parent for _, path in staged):
+        sync_folder(folder)
 
 
-def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, flushed to disk.
+def stage_all(files: Sequence[tuple[Path, bytes]], *, sync: bool = False) -> Staged:
+    """Each path's data in a new temporary file beside it (fsynced when ``sync``); return the
+    ``(temporary, path)`` pairs, for the caller to rename. An error leaves no temporary
+    behind. Names too long for the file system are refused before anything is written."""
+    for path, _ in files:
+        check_name_fits(path)
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, data in files:
+            staged.append((str(_stage(path, data, sync=sync)), str(path)))
+    except BaseException:
+        _unlink_all(staged)
+        raise
+    return tuple(staged)
+
+
+def _unlink_all(staged: Iterable[tuple[str, str]]) -> None:
+    for tmp, _ in staged:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder, so that the names just renamed into it are on disk."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise output_error(folder, exc) from exc
+
+
+def _stage(path: Path, data: bytes, *, sync: bool) -> Path:
+    """``data`` in a new temporary file beside ``path``; fsynced when ``sync``.
 
     Plain file-descriptor calls: a buffered file object adds nothing to one write, and this
     runs twice for every article.
@@ -141,7 +191,8 @@ def _stage(path: Path, data: bytes) -> Path:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -199,6 +250,7 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(path)
+        sync_folder(path.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise output_error(path, exc) from exc

@@ -51,6 +51,14 @@ MEANINGFUL_INVISIBLE = re.compile(
     "\U000e0100-\U000e01ef]+"
     f"(?={LATIN_SIDE}|$)"
 )
+# The characters of INVISIBLE and MEANINGFUL_INVISIBLE that ``str.isprintable()`` accepts (the
+# others are control or format characters, which it refuses); ``tests/unit/test_repair.py``
+# checks the list against every code point. A printable line without them has nothing either
+# pattern removes.
+PRINTABLE_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0100-\U000e01ef]"
+)
 # Any Unicode whitespace inside a line (tabs, NBSP, thin spaces; also a newline that ftfy's
 # HTML unescaping made out of "&#10;") becomes one space.
 SPACES = re.compile(r"\s+")
@@ -89,6 +97,26 @@ def needs_ftfy(line: str) -> bool:
     return not line.isascii() and FTFY_MAY_ACT.search(line) is not None
 
 
+def is_settled(line: str) -> bool:
+    """Cheap test: would a round of repairs leave this line exactly as it is? True for most
+    lines: printable (no control, format or whitespace character but the space), nothing
+    ftfy can change, no invisible character, no double space and no space at either end.
+
+    >>> is_settled("“Plain” text — with curly quotes."), is_settled("two  spaces")
+    (True, False)
+    >>> is_settled("AT&amp;T"), is_settled("tab\\there"), is_settled("zero\\u200bwidth")
+    (False, False, False)
+    """
+    return (
+        line.isprintable()
+        and "  " not in line
+        and not line.startswith(" ")
+        and not line.endswith(" ")
+        and not needs_ftfy(line)
+        and (line.isascii() or PRINTABLE_INVISIBLE.search(line) is None)
+    )
+
+
 def repair(text: str, *, rejoin: bool = True) -> tuple[str, Repairs]:
     """Return the normalised text and a record of what changed.
 
@@ -116,6 +144,8 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
     again until the line stops changing, since a stripped no-break space can expose
     mojibake ftfy did not see. Each ftfy application is recorded with its own input."""
     check_time()
+    if is_settled(line):  # the loop below would return it unchanged, recording nothing
+        return line
     fixed = line
     for _ in range(MAX_REPAIR_ROUNDS):
         before = fixed

@@ -13,6 +13,11 @@ never fork the parent, which may run threads (Prefect's). A worker exits when th
 that started it does (``batch.exit_with_parent``). A worker that dies by itself (out of
 memory, a crash in C) fails the file it had, with why, and is replaced. Outputs are those of
 cleaning in one process, byte for byte.
+
+A worker only stages a file's outputs (``pipeline.commit``) and says where; the process that
+supervises commits them, a group at a time, and gives out the results once committed. A
+worker stopped at the limit therefore loses nothing but the file it had: the outputs it
+staged before are committed all the same.
 """
 
 from __future__ import annotations
@@ -38,8 +43,12 @@ from pipeline.batch import (
     as_item,
     batches,
     clean_one,
+    committed,
     exit_with_parent,
+    full_disk,
+    stopped,
 )
+from pipeline.commit import Group, Staged
 from pipeline.discover import InputFile
 from pipeline.errors import OutputError
 from pipeline.io import output_paths, sweep_temporaries
@@ -53,7 +62,7 @@ HARD_LIMIT_GRACE_SECONDS = 2.0
 START_SECONDS = 300.0
 FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.supervise"])
+_CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.clean", "pipeline.supervise"])
 _GO = "go"
 
 
@@ -63,15 +72,19 @@ def _serve(conn: Connection) -> None:
     if parent == 1:  # it is gone already: this worker was orphaned before it started
         return
     exit_with_parent(parent)
+    loaded: set[RulesSpec] = set()
     while True:
         try:
             item, out_dir, spec, limits = conn.recv()
         except EOFError:
             return
         rules = spec.load()  # cached per spec: loaded once per worker
-        conn.send(_GO)  # the clock starts now, not while the rules load
-        result = clean_one(InputFile(*item), Path(out_dir), rules, Limits(**limits))
-        conn.send(result.to_json())
+        if spec not in loaded:  # the clock starts now, not while the rules load
+            conn.send(_GO)
+            loaded.add(spec)
+        group = Group()
+        result = clean_one(InputFile(*item), Path(out_dir), rules, Limits(**limits), group)
+        conn.send((result.to_json(), *group.take()))
 
 
 class Worker:
@@ -82,25 +95,33 @@ class Worker:
         self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        self.ready: set[RulesSpec] = set()  # rules it has loaded (it said so once, "go")
 
-    def clean(self, item: BatchItem, out_dir: str, spec: RulesSpec, limits: Limits) -> FileResult:
-        """Clean one file; if it outlasts its limit, stop this worker (``alive`` is then
+    def clean(
+        self, item: BatchItem, out_dir: str, spec: RulesSpec, limits: Limits
+    ) -> tuple[FileResult, Staged, int]:
+        """Clean one file: its result and the outputs it staged, with their size, for the
+        caller to commit. If it outlasts its limit, stop this worker (``alive`` is then
         False) and report the file as over the limit."""
         try:
             self.conn.send((item, out_dir, spec, asdict(limits)))
         except OSError:  # it died while idle
-            return self._died(item, out_dir)
-        if self._receive(START_SECONDS) != _GO:
-            return self._died(item, out_dir)
+            return self._died(item, out_dir), (), 0
+        if spec not in self.ready:  # one message less a file once the rules are loaded
+            if self._receive(START_SECONDS) != _GO:
+                return self._died(item, out_dir), (), 0
+            self.ready.add(spec)
         result = self._receive(limits.max_seconds + HARD_LIMIT_GRACE_SECONDS)
-        if isinstance(result, dict):
-            return FileResult.from_json(result)
+        if isinstance(result, tuple):
+            found, staged, size = result
+            return FileResult.from_json(found), staged, size
         if result is None:  # still busy: stopped at the limit
             self.stop()
             _sweep_after(item, out_dir)
             name = path_text(item[0])
-            return FileResult.failed(InputFile(*item), over_time_message(name, limits.max_seconds))
-        return self._died(item, out_dir)
+            over = over_time_message(name, limits.max_seconds)
+            return FileResult.failed(InputFile(*item), over), (), 0
+        return self._died(item, out_dir), (), 0
 
     def _receive(self, seconds: float) -> object:
         """The worker's next message; None when it sends none in time; an exception
@@ -159,24 +180,34 @@ class Supervisor:
     def clean(
         self, items: Sequence[BatchItem], out_dir: str, spec: RulesSpec, limits: Limits
     ) -> Iterator[FileResult]:
-        """Clean the batch on one worker (a fresh one after a stop); after a full disk,
-        report the rest as not cleaned, as ``batch.clean_items`` does."""
+        """Clean the batch on one worker (a fresh one after a stop), committing its outputs
+        in groups here; after a full disk, report the rest as not cleaned, as
+        ``batch.clean_items`` does."""
         self._free.acquire()
         worker = self._take()
+        group = Group()
+        held: list[tuple[InputFile, FileResult]] = []
         try:
             full: str | None = None
             for item in items:
+                done = InputFile(*item)
                 if full is not None:
-                    error = f"not cleaned: the run stopped because {full}"
-                    yield FileResult.failed(InputFile(*item), error)
+                    held.append((done, FileResult.failed(done, f"not cleaned: {stopped(full)}")))
                     continue
                 if not worker.alive:
                     worker = Worker()
-                result = worker.clean(item, out_dir, spec, limits)
-                if result.disk_full:
-                    full = f"the disk is full (writing {result.output})"
-                yield result
+                result, staged, size = worker.clean(item, out_dir, spec, limits)
+                group.add(done.output, staged, size)
+                held.append((done, result))
+                full = full or full_disk(result)
+                if group.full:
+                    results = committed(group, held)
+                    yield from results
+                    full = full or next(filter(None, map(full_disk, results)), None)
+                    held = []
+            yield from committed(group, held)
         finally:
+            group.discard()  # only when the caller stopped early: the next run cleans those
             self._give(worker)
             self._free.release()
 

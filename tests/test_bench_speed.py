@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from bench.corpus import Sources, build_corpus, find_sources
 from bench.measure import Measured, tree_rss_mb
 from bench.speed_report import WIDTH, Row, table, target_lines, verdict
 from bench.stages import STAGE_NAMES, issue_stages
+from tests.conftest import ROOT
 
 PAGE = b"""<html><head><title>A test page</title></head><body><article>
 <h1>A test page</h1><p>The council met on Tuesday and agreed to repair the old bridge over the
@@ -104,7 +107,7 @@ def test_tree_rss_counts_this_process() -> None:
 def test_a_small_run_prints_the_table_ratios_and_targets(
     dev_corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["--docs", "6", "--only", "floor,lib1,lib2,cli,html", "--repeats", "1",
+    argv = ["--docs", "6", "--only", "floor,ftfy,lib1,lib2,cli,html,htmlcli", "--repeats", "1",
             "--reference", "3", "--html-repeats", "1", "--corpus", str(dev_corpus)]  # fmt: skip
     assert speed.main(argv) == 0
     out = capsys.readouterr().out
@@ -113,8 +116,9 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     body = lines[lines.index(next(x for x in lines if x.startswith("job "))) + 1 :]
     body = body[: body.index(next(x for x in body if x.startswith("wall: ")))]
     rows = {line[:19].strip(): line[19:] for line in body}
-    for label in ("floor (read, write)", "library, 1 process", "library, 2 procs", "CLI",
-                  "HTML: library", "HTML: trafilatura"):  # fmt: skip
+    for label in ("floor (read, write)", "ftfy loop, 1 proc", "library, 1 process",
+                  "library, 2 procs", "CLI", "HTML: library", "HTML: trafilatura",
+                  "HTML: CLI, 1 worker", "HTML: trafil. loop"):  # fmt: skip
         assert label in rows, out
     # Time by stage reached the benchmark from every process that cleaned (the CLI's and the
     # pool's workers' too): a number in each text stage's column.
@@ -125,6 +129,8 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     assert "HTML path: <= 1.3x" in out and "pages (median page" in out
     assert "memory: peak RSS" in out and "library, 2 procs, all processes" in out
     assert "not measured (jobs flow, lib2, server)" in out
+    assert "targets (issue 16):" in out and "CLI / ftfy loop" in out
+    assert "on 2 processes >= 1.8x one" in out and "over 1 pages" in out
 
 
 def test_unknown_jobs_are_a_usage_error() -> None:
@@ -136,3 +142,26 @@ def test_sources_without_a_corpus_are_the_seeds() -> None:
     sources = find_sources(None)
     assert sources == Sources(sources.texts, ())
     assert [p.parent.name for p in sources.texts] == ["seeds", "seeds"]
+
+
+def test_the_readme_s_benchmark_commands_are_what_make_runs() -> None:
+    """Every ``make bench...`` command the README's Performance section gives, exactly as
+    written, is a valid invocation: ``make -n`` (print, do not run: a full run takes minutes)
+    expands it to ``bench.speed`` with jobs the benchmark knows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    inline = re.findall(r"`(make bench[^`]*)`", section)
+    fenced = re.findall(r"^(make bench.*)$", section, flags=re.MULTILINE)
+    commands = sorted({" ".join(line.split()) for line in inline + fenced})
+    assert "make bench N=3000 JOBS=floor,ftfy,lib1,lib2,cli" in commands
+    for line in commands:
+        words = shlex.split(line)
+        result = subprocess.run(
+            [words[0], "-n", *words[1:]], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, (line, result.stderr)
+        ran = result.stdout.strip().splitlines()[-1]
+        assert "-m bench." in ran, (line, ran)
+        if "--only" in ran:
+            jobs = ran.split("--only", 1)[1].split()[0].split(",")
+            assert set(jobs) <= set(speed.MODES), (line, jobs)

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import string
+import sys
 
 import ftfy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.repair import FTFY_CONFIG, FTFY_INERT, needs_ftfy, repair
+from pipeline.repair import (
+    FTFY_CONFIG,
+    FTFY_INERT,
+    INVISIBLE,
+    MEANINGFUL_INVISIBLE,
+    PRINTABLE_INVISIBLE,
+    SPACES,
+    is_settled,
+    needs_ftfy,
+    repair,
+)
 
 ORDINARY = string.ascii_letters + string.digits + string.punctuation.replace("&", "") + " "
 
@@ -73,3 +84,35 @@ def test_format_characters_go_but_meaningful_joiners_stay() -> None:
     assert (text, repairs.control_chars_removed) == ("Photo: Reuters, newsletter", 5)
     for kept in ("می\u200cخواهم", "1\ufe0f\u20e3", "\u2764\ufe0f", "\U0001f468\u200d\U0001f4bb"):
         assert repair(kept)[0] == kept
+
+
+def test_the_printable_invisible_characters_are_all_listed() -> None:
+    """``is_settled`` trusts ``str.isprintable`` to rule out every other character either
+    pattern removes: check that against every code point."""
+    listed = set()
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isprintable() and PRINTABLE_INVISIBLE.match(char):
+            listed.add(char)
+        if not char.isprintable() or char in listed:
+            continue
+        assert INVISIBLE.match(char) is None, hex(code)
+        assert MEANINGFUL_INVISIBLE.search(f"a{char}a") is None, hex(code)
+    assert listed  # the list is not empty, and each entry is printable
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_a_settled_line_is_one_every_repair_leaves_alone(line: str) -> None:
+    line = line.replace("\n", " ")
+    if is_settled(line):
+        assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line
+        assert INVISIBLE.search(line) is None
+        assert MEANINGFUL_INVISIBLE.search(line) is None
+        assert SPACES.sub(" ", line).strip(" ") == line
+
+
+def test_settled_lines_pass_through_repair_unrecorded() -> None:
+    text = "A plain line.\n\n“Curly” quotes — and dashes…\nCafé au lait, déjà vu."
+    repaired, repairs = repair(text, rejoin=False)
+    assert repaired == text
+    assert repairs == type(repairs)()
