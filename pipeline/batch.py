@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -250,13 +250,22 @@ def clean_items(
     results of each group once it is committed; after a full disk, report the rest as not
     cleaned."""
     group = Group()
+    yield from in_groups(items, group, lambda item: clean_one(item, out_dir, rules, limits, group))
+
+
+def in_groups(
+    items: Iterable[InputFile], group: Group, clean: Callable[[InputFile], FileResult]
+) -> Iterator[FileResult]:
+    """``clean`` each item (it stages the outputs in ``group``); commit the group whenever it
+    is full and at the end, giving out each group's results once committed; after a full disk
+    (cleaning or committing), report the rest as not cleaned."""
     held: list[tuple[InputFile, FileResult]] = []
     full: str | None = None
     for item in items:
         if full is not None:
             held.append((item, FileResult.failed(item, f"not cleaned: {stopped(full)}")))
             continue
-        result = clean_one(item, out_dir, rules, limits, group)
+        result = clean(item)
         held.append((item, result))
         full = full or full_disk(result)
         if group.full:

@@ -76,11 +76,7 @@ def count_inputs(
     workers: int,
 ) -> Iterator[Counted]:
     """Every input's site and lines, in input order, counted on ``workers`` processes."""
-    groups = (
-        ([(i.source, i.output, i.identity) for i in items[k : k + COUNT_BATCH]], spec, limits,
-         site_from)
-        for k in range(0, len(items), COUNT_BATCH)
-    )  # fmt: skip
+    groups = ((batch, spec, limits, site_from) for batch in count_batches(items))
     if workers <= 1 or len(items) <= COUNT_BATCH:
         for group in groups:
             yield from _count_star(group)

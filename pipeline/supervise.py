@@ -43,10 +43,8 @@ from pipeline.batch import (
     as_item,
     batches,
     clean_one,
-    committed,
     exit_with_parent,
-    full_disk,
-    stopped,
+    in_groups,
 )
 from pipeline.commit import Group, Staged
 from pipeline.discover import InputFile
@@ -186,26 +184,17 @@ class Supervisor:
         self._free.acquire()
         worker = self._take()
         group = Group()
-        held: list[tuple[InputFile, FileResult]] = []
+
+        def clean(done: InputFile) -> FileResult:
+            nonlocal worker
+            if not worker.alive:
+                worker = Worker()
+            result, staged, size = worker.clean(as_item(done), out_dir, spec, limits)
+            group.add(done.output, staged, size)
+            return result
+
         try:
-            full: str | None = None
-            for item in items:
-                done = InputFile(*item)
-                if full is not None:
-                    held.append((done, FileResult.failed(done, f"not cleaned: {stopped(full)}")))
-                    continue
-                if not worker.alive:
-                    worker = Worker()
-                result, staged, size = worker.clean(item, out_dir, spec, limits)
-                group.add(done.output, staged, size)
-                held.append((done, result))
-                full = full or full_disk(result)
-                if group.full:
-                    results = committed(group, held)
-                    yield from results
-                    full = full or next(filter(None, map(full_disk, results)), None)
-                    held = []
-            yield from committed(group, held)
+            yield from in_groups((InputFile(*item) for item in items), group, clean)
         finally:
             group.discard()  # only when the caller stopped early: the next run cleans those
             self._give(worker)
