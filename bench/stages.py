@@ -88,19 +88,30 @@ def install() -> None:
         return
     batch = importlib.import_module("pipeline.batch")  # may be half-way through its import
     clean = importlib.import_module("pipeline.clean")
-    html = importlib.import_module("pipeline.html")
     matchers = importlib.import_module("pipeline.matchers")
     classify = importlib.import_module("pipeline.classify")
     _wrap(clean, "clean_file", _with_laps)  # ``batch.clean_one`` looks it up there per call
     _wrap(batch, "write_outputs", functools.partial(timed, "write"))
     _wrap(clean, "read_input", functools.partial(timed, "read"))
     _wrap(clean, "repair", functools.partial(timed, "repair"))
-    _wrap(html, "extract", functools.partial(timed, "html"))
-    _wrap(html, "bare_extraction", functools.partial(timed, "trafilatura"))
     for name in ("script", "langdetect"):
         matchers.LINE_MATCHERS[name] = timed("language_lines", matchers.LINE_MATCHERS[name])
     classify._PLANS.clear()  # plans hold the matchers: rebuild them with the wrappers
     _INSTALLED.append(True)
+    # The HTML step is imported with the first page (``pipeline.clean``): wrapped then, so
+    # that measuring does not make a text run import it.
+    if "pipeline.html" in sys.modules:
+        _on_html_import(sys.modules["pipeline.html"])
+    elif not any(isinstance(finder, _Finder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _Finder({"pipeline.html"}))
+
+
+def _on_html_import(module: ModuleType) -> None:
+    if getattr(module, "_bench_wrapped", False):
+        return
+    _wrap(module, "extract", functools.partial(timed, "html"))
+    _wrap(module, "bare_extraction", functools.partial(timed, "trafilatura"))
+    module._bench_wrapped = True  # type: ignore[attr-defined]
 
 
 def _wrap(module: ModuleType, name: str, wrapper: Callable[[Any], Any]) -> None:
@@ -146,6 +157,7 @@ def _on_supervise_import(module: ModuleType) -> None:
 HOOKS: dict[str, Callable[[ModuleType], None]] = {
     "pipeline.batch": _on_batch_import,
     "pipeline.supervise": _on_supervise_import,
+    "pipeline.html": _on_html_import,
 }
 
 
@@ -166,8 +178,8 @@ class _Then(importlib.abc.Loader):
 class _Finder(importlib.abc.MetaPathFinder):
     """Finds nothing itself; hooks ``HOOKS`` onto the loaders of the modules they name."""
 
-    def __init__(self) -> None:
-        self.waiting = {name for name in HOOKS if name not in sys.modules}
+    def __init__(self, names: set[str] | None = None) -> None:
+        self.waiting = {name for name in names or HOOKS if name not in sys.modules}
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None

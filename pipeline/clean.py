@@ -18,7 +18,7 @@ from pathlib import Path
 
 import ftfy
 
-from pipeline import __version__, html
+from pipeline import __version__
 from pipeline.article import Article, DecodingRepair, Kind, PageInfo, PipelineInfo, Source
 from pipeline.classify import classify
 from pipeline.decode import decode_explained, sniff_binary
@@ -166,6 +166,10 @@ def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
     page: PageInfo | None = None
     decoding: tuple[DecodingRepair, ...] = ()
     if fmt == "html":
+        # Imported with the first page: text alone never loads trafilatura and lxml (0.25 s
+        # of every worker's start).
+        from pipeline import html
+
         extraction = html.extract(data, source_id, rules.html)
         raw_text, encoding, page = extraction.text, extraction.encoding, extraction.page
         decoding = extraction.decoding
