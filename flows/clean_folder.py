@@ -65,13 +65,13 @@ from pipeline.batch import (
     clean_batch_summary,
 )
 from pipeline.cli import add_limit_options
-from pipeline.corpus import CORPUS_NAME
 from pipeline.discover import InputFile, discover, output_is_input
 from pipeline.errors import OutputError, RulesError
 from pipeline.incremental import Plan, confirm_fresh, finish_corpus, plan_run, sweep_run
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits
 from pipeline.lock import output_lock
 from pipeline.read import path_text
+from pipeline.sinks.corpus import CORPUS_NAME
 from pipeline.state import STATE_NAME
 from pipeline.supervise import Supervisor
 

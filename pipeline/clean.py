@@ -27,13 +27,17 @@ from pipeline.errors import DecodeError, UnsupportedInputError
 from pipeline.limits import Limits, check_time, enforced
 from pipeline.matchers import Context, LanguageJudge
 from pipeline.matchers.language import UNDETERMINED
-from pipeline.read import gunzip_explained, path_text, read_input
+from pipeline.read import path_text, read_input
 from pipeline.repair import repair
 from pipeline.revise import revise, structure
 from pipeline.rules import Rules, load_rules
 from pipeline.segment import segment
+from pipeline.sniff import sniff_format
+from pipeline.unpack import unpack_explained
 
 FORMATS = ("text", "html")
+# ``auto``: HTML when the (unpacked) bytes look like a page, else text (``pipeline.sniff``).
+FORMAT_CHOICES = (*FORMATS, "auto")
 StageFn = Callable[[Article, Context], Article]
 # Run after decode, repair and segment, which need no context.
 STAGES: tuple[tuple[str, StageFn], ...] = (
@@ -91,8 +95,8 @@ def _clean_bytes(
     timings: dict[str, float] | None,
 ) -> Article:
     rules = rules or default_rules()
-    if fmt not in FORMATS:
-        msg = f"{source_id}: unknown input format {fmt!r}; use one of {', '.join(FORMATS)}"
+    if fmt not in FORMAT_CHOICES:
+        msg = f"{source_id}: unknown input format {fmt!r}; use one of {', '.join(FORMAT_CHOICES)}"
         raise UnsupportedInputError(msg)
     clock = _Clock(timings)
     article = _load(data, source_id, rules, fmt)
@@ -115,25 +119,31 @@ def clean_file(
     timings: dict[str, float] | None = None,
     limits: Limits | None = None,
     identity: int = 0,
+    fmt: str | None = None,
 ) -> Article:
-    """Read (gunzipping if needed) and clean one file. Every error is a :class:`CleaningError`
+    """Read (unpacking if needed) and clean one file. Every error is a :class:`CleaningError`
     naming the file: unreadable, a symbolic link, not a regular file, over a limit, changed
-    while read, not the file ``identity`` says was found there (``InputFile.identity``), ..."""
+    while read, not the file ``identity`` says was found there (``InputFile.identity``), ...
+
+    ``fmt``: ``text``, ``html`` or ``auto``; by default from the name
+    (``discover.input_format``: ``auto`` when the name does not say)."""
     path = Path(path)
     limits = limits or Limits()
     data = read_input(path, limits.max_bytes, identity)
     source = source_id or path_text(path)
-    fmt = input_format(path)
+    fmt = fmt or input_format(path)
     return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings, limits=limits)
 
 
 def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
-    unpacked = gunzip_explained(raw, source_id)
+    unpacked = unpack_explained(raw, source_id)
     data = unpacked.data
     binary = sniff_binary(data)
     if binary is not None:
         msg = f"{source_id}: this is a {binary}, not text; remove it from the input folder"
         raise DecodeError(msg)
+    if fmt == "auto":
+        fmt = sniff_format(data)
     page: PageInfo | None = None
     decoding: tuple[DecodingRepair, ...] = ()
     if fmt == "html":

@@ -16,14 +16,23 @@ import argparse
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
 from pipeline.batch import RulesSpec, RunSummary, clean_items
-from pipeline.clean import clean_file
+from pipeline.clean import FORMAT_CHOICES, clean_file
+from pipeline.cli_io import (
+    STDIN,
+    jsonl_fields,
+    print_passed,
+    recorded,
+    usage_problem,
+    write_corpora,
+)
 from pipeline.console import (
     in_command_terms,
     name_failures,
@@ -31,7 +40,7 @@ from pipeline.console import (
     print_notes,
     with_progress,
 )
-from pipeline.discover import Discovery, discover, output_is_input
+from pipeline.discover import Discovery, InputFile, container_kind, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
 from pipeline.incremental import sweep_run
 from pipeline.io import read_sidecar
@@ -39,6 +48,8 @@ from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, pars
 from pipeline.lock import output_lock
 from pipeline.report import REPORT_NAME, write_report
 from pipeline.rules import Rules, builtin_rules_path, load_rules
+from pipeline.sinks.stdout import write_stream
+from pipeline.sources import Passed, container_folders, expand, read_stdin
 from pipeline.supervise import clean_in_processes
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -89,11 +100,36 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "inputs",
         nargs="+",
-        type=Path,
         metavar="INPUT",
-        help="files and folders to clean (folders recursively: .txt, .text, .html, .htm, .gz)",
+        help="files and folders to clean (folders recursively), JSONL and WARC files, "
+        "or - for stdin",
     )
-    clean.add_argument("--out", type=Path, required=True, help="output folder")
+    clean.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output folder (without it, one document's body goes to stdout)",
+    )
+    clean.add_argument(
+        "--format",
+        choices=FORMAT_CHOICES,
+        default="auto",
+        help="read inputs as text or html; auto (the default): by the name, then the content",
+    )
+    clean.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="write one JSONL record per article to stdout instead of an output folder",
+    )
+    clean.add_argument(
+        "--parquet", action="store_true", help="also write OUT/articles.parquet (needs pyarrow)"
+    )
+    clean.add_argument(
+        "--jsonl-field",
+        action="append",
+        metavar="ROLE=NAME",
+        help="the field of JSONL input records holding ROLE (id, text, html, url, date); "
+        "repeatable",
+    )
     clean.add_argument(
         "-q", "--quiet", action="store_true", help="print failures only (no summary, no notes)"
     )
@@ -180,33 +216,90 @@ def limits_from(args: argparse.Namespace) -> Limits:
 
 
 def run_clean(args: argparse.Namespace, rules: Rules) -> int:
-    missing = [p for p in args.inputs if not p.exists() and not p.is_symlink()]
-    if missing:
-        names = ", ".join(str(p) for p in missing)
-        print(one_line(f"article-clean: no such file or folder: {names}"), file=sys.stderr)
-        return EXIT_USAGE
-    out_dir: Path = args.out
-    same = output_is_input(args.inputs, out_dir)
-    if same is not None:
-        message = f"the output folder is the input folder {same}; choose another output folder"
-        print(one_line(f"article-clean: {message}"), file=sys.stderr)
-        return EXIT_USAGE
-    found = discover(args.inputs, out_dir)
-    spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
-    workers = args.workers or default_workers(len(found.inputs))
+    problem = usage_problem(args)
+    if problem is None and args.out is not None:
+        same = output_is_input([Path(n) for n in args.inputs if n != STDIN], Path(args.out))
+        if same is not None:
+            problem = f"the output folder is the input folder {same}; choose another output folder"
     try:
-        progress = sys.stderr.isatty() and not args.quiet
-        parallel = (spec, workers)
-        summary = clean_locked(found, out_dir, rules, limits_from(args), parallel, progress)
-    except OutputError as exc:  # the output folder cannot be locked or swept
-        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
-        return EXIT_FAILED
+        fields = jsonl_fields(args.jsonl_field)
+    except argparse.ArgumentTypeError as exc:
+        problem = problem or str(exc)
+    if problem is not None:
+        print(one_line(f"article-clean: {problem}"), file=sys.stderr)
+        return EXIT_USAGE
+    out_dir = Path(args.out) if args.out is not None else None
+    found = discover([Path(n) for n in args.inputs if n != STDIN], out_dir)
+    passed: Passed = Counter()
+    limits = limits_from(args)
+    if args.format != "auto":  # else each file's name, then its content, decides
+        for item in found.inputs:
+            item.fmt = args.format
+    items: Iterable[InputFile] = expand(found.inputs, limits.max_bytes, passed, fields=fields)
+    if STDIN in args.inputs:
+        items = chain([read_stdin(sys.stdin.buffer, limits.max_bytes, args.format)], items)
+    problems: list[str] = []
+    if out_dir is None:
+        results = write_stream(items, sys.stdout.buffer, rules, limits, jsonl=args.jsonl)
+        summary = RunSummary(keep_notes=True).add_all(results)
+    else:
+        try:
+            summary, problems = clean_to_folder(args, found, items, out_dir, rules)
+        except OutputError as exc:  # the output folder cannot be locked or swept
+            print(one_line(f"article-clean: {exc}"), file=sys.stderr)
+            return EXIT_FAILED
+    status = report_clean(args, found, passed, summary, out_dir)
+    for problem in problems:  # the corpus: its articles' own outputs are written
+        print(one_line(f"article-clean: {problem}"), file=sys.stderr)
+    return EXIT_FAILED if problems else status
+
+
+def clean_to_folder(
+    args: argparse.Namespace,
+    found: Discovery,
+    items: Iterable[InputFile],
+    out_dir: Path,
+    rules: Rules,
+) -> tuple[RunSummary, list[str]]:
+    """Clean ``items`` into ``out_dir`` on worker processes, then write the corpus; the
+    summary, and why the corpus could not be written."""
+    spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
+    streamed = any(container_kind(i.source) for i in found.inputs) or STDIN in args.inputs
+    count = len(found.inputs)
+    workers = args.workers or default_workers(PARALLEL_FROM if streamed else count)
+    progress = sys.stderr.isatty() and not args.quiet and not streamed
+    cleaned: list[InputFile] = []
+    inputs = recorded(items, cleaned) if streamed else found.inputs
+    problems: list[str] = []
+
+    def finish(summary: RunSummary) -> None:
+        corpus = cleaned if streamed else found.inputs
+        problem = write_corpora(out_dir, corpus, summary.failures, parquet=args.parquet)
+        problems.extend([problem] if problem else [])
+
+    parallel = (spec, workers)
+    summary = clean_locked(inputs, found, out_dir, rules, limits_from(args), parallel, progress,
+                           finish)  # fmt: skip
+    return summary, problems
+
+
+def report_clean(
+    args: argparse.Namespace,
+    found: Discovery,
+    passed: Passed,
+    summary: RunSummary,
+    out_dir: Path | None,
+) -> int:
+    """Failures, notes and the summary on stderr and stdout (stderr only when the results
+    went to stdout); the exit status."""
     failures = [(str(path), reason) for path, reason in found.conflicts]
     failures += [(r.path, r.error or "") for r in summary.failures]
     name_failures(failures, sys.stderr, verbose=args.verbose)
     if not args.quiet:
         print_notes(summary.notes, sys.stderr, verbose=args.verbose)
-        print_summary(summary, len(failures), len(found.skipped), out_dir)
+        print_passed(found, passed, sys.stderr, verbose=args.verbose)
+        if out_dir is not None:
+            print_summary(summary, len(failures), len(found.skipped), out_dir)
     if failures:
         total = summary.results + len(found.conflicts)
         print(f"article-clean: {len(failures)} of {total} file(s) failed", file=sys.stderr)
@@ -214,33 +307,41 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
 
 
 def clean_locked(
+    items: Iterable[InputFile],
     found: Discovery,
     out_dir: Path,
     rules: Rules,
     limits: Limits,
     parallel: tuple[RulesSpec, int] | None = None,
     progress: bool = False,
+    finish: Callable[[RunSummary], None] | None = None,
 ) -> RunSummary:
     """Under the output folder's lock: sweep what a killed run left, then clean every input,
     on ``parallel``'s number of worker processes (loading the rules from its spec), even one:
     the time limit can then stop a file wherever it is (``pipeline.supervise``); without
-    ``parallel``, in this process. Results are folded into a summary as they come, not kept;
-    with ``progress``, a progress bar on stderr follows them."""
+    ``parallel``, in this process; then ``finish`` (the corpus). Results are folded into a
+    summary as they come, not kept; with ``progress``, a progress bar on stderr follows them.
+    ``items`` are ``found``'s inputs, or the stream of documents made from them."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
 
     summary = RunSummary(keep_notes=True)
     with output_lock(out_dir, on_wait=say):
-        sweep_run(out_dir, found.inputs)
+        folders = [out_dir / name for name in container_folders(found.inputs)]
+        sweep_run(out_dir, found.inputs, folders=folders)
         if parallel is None:
-            results = clean_items(found.inputs, out_dir, rules, limits)
+            results = clean_items(items, out_dir, rules, limits)
         else:
             spec, workers = parallel
-            workers = max(1, min(workers, len(found.inputs)))
-            results = clean_in_processes(found.inputs, out_dir, spec, limits, workers)
+            if isinstance(items, list):
+                workers = min(workers, len(items))
+            results = clean_in_processes(items, out_dir, spec, limits, max(1, workers))
         total = len(found.inputs)
-        return summary.add_all(with_progress(results, total, sys.stderr, show=progress))
+        summary.add_all(with_progress(results, total, sys.stderr, show=progress))
+        if finish is not None:
+            finish(summary)
+        return summary
 
 
 def default_workers(files: int) -> int:

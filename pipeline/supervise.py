@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from itertools import islice
@@ -39,6 +39,7 @@ from pipeline.batch import (
     batches,
     clean_one,
     exit_with_parent,
+    from_item,
 )
 from pipeline.discover import InputFile
 from pipeline.errors import OutputError
@@ -52,6 +53,7 @@ HARD_LIMIT_GRACE_SECONDS = 2.0
 # A new worker has this long to say it is ready (it only loads the rules).
 START_SECONDS = 300.0
 FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
+STREAM_BATCH = 50  # documents a batch from a stream: small, as each holds its bytes
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.supervise"])
 _GO = "go"
@@ -70,7 +72,7 @@ def _serve(conn: Connection) -> None:
             return
         rules = spec.load()  # cached per spec: loaded once per worker
         conn.send(_GO)  # the clock starts now, not while the rules load
-        result = clean_one(InputFile(*item), Path(out_dir), rules, Limits(**limits))
+        result = clean_one(from_item(item), Path(out_dir), rules, Limits(**limits))
         conn.send(result.to_json())
 
 
@@ -98,8 +100,8 @@ class Worker:
         if result is None:  # still busy: stopped at the limit
             self.stop()
             _sweep_after(item, out_dir)
-            name = path_text(item[0])
-            return FileResult.failed(InputFile(*item), over_time_message(name, limits.max_seconds))
+            name = path_text(from_item(item).source)
+            return FileResult.failed(from_item(item), over_time_message(name, limits.max_seconds))
         return self._died(item, out_dir)
 
     def _receive(self, seconds: float) -> object:
@@ -121,7 +123,7 @@ class Worker:
             f"the process cleaning it {how} (out of memory?); check the file, or lower the "
             "size limit (--max-bytes)"
         )
-        return FileResult.failed(InputFile(*item), error)
+        return FileResult.failed(from_item(item), error)
 
     @property
     def alive(self) -> bool:
@@ -145,7 +147,7 @@ def _sweep_after(item: BatchItem, out_dir: str) -> None:
     """Remove the temporary files a stopped worker may have left for ``item``'s outputs (the
     run holds the output lock, so no one else writes them)."""
     with contextlib.suppress(OutputError):  # else the next run sweeps them
-        sweep_temporaries(output_paths(Path(out_dir), InputFile(*item)))
+        sweep_temporaries(output_paths(Path(out_dir), from_item(item)))
 
 
 class Supervisor:
@@ -168,7 +170,7 @@ class Supervisor:
             for item in items:
                 if full is not None:
                     error = f"not cleaned: the run stopped because {full}"
-                    yield FileResult.failed(InputFile(*item), error)
+                    yield FileResult.failed(from_item(item), error)
                     continue
                 if not worker.alive:
                     worker = Worker()
@@ -200,7 +202,7 @@ class Supervisor:
 
 
 def clean_in_processes(
-    items: list[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
+    items: Iterable[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
 ) -> Iterator[FileResult]:
     """Clean ``items`` on ``workers`` stoppable worker processes; yield the results in input
     order. The library's batch API with the hard time limit: the CLI cleans this way.
@@ -211,7 +213,14 @@ def clean_in_processes(
     that met it; the other batches meet it too and stop on their own.
     """
     supervisor = Supervisor(workers)
-    groups = batches(items, None, workers)
+    stream = iter(items)
+    # A list is cut to keep every worker busy to the end; a stream (the records of JSONL and
+    # WARC files, read as they are cleaned) in batches of a fixed size.
+    groups = (
+        batches(items, None, workers)
+        if isinstance(items, list)
+        else iter(lambda: list(islice(stream, STREAM_BATCH)), [])
+    )
 
     def run(group: list[InputFile]) -> list[FileResult]:
         return list(supervisor.clean([as_item(i) for i in group], str(out_dir), spec, limits))
