@@ -136,3 +136,21 @@ def test_sources_without_a_corpus_are_the_seeds() -> None:
     sources = find_sources(None)
     assert sources == Sources(sources.texts, ())
     assert [p.parent.name for p in sources.texts] == ["seeds", "seeds"]
+
+
+def test_the_jsonl_and_warc_jobs_hold_every_input_once(tmp_path: Path, dev_corpus: Path) -> None:
+    from collections import Counter
+
+    from bench.containers import build_jsonl, build_warc
+    from pipeline.discover import discover
+    from pipeline.sources import expand
+
+    made = build_corpus(tmp_path / "corpus", 4, find_sources(dev_corpus))
+    build_jsonl(made, tmp_path / "c.jsonl")
+    build_warc(made, tmp_path / "c.warc.gz", tmp_path / "pages")
+    found = discover([tmp_path / "c.jsonl", tmp_path / "c.warc.gz"])
+    passed: Counter[str] = Counter()
+    documents = list(expand(found.inputs, 10_000_000, passed))
+    assert [d.fmt for d in documents] == ["text", "text", "text", "html", *["html"] * 4]
+    assert not passed and not any(getattr(d, "error", None) for d in documents)
+    assert len(list((tmp_path / "pages").iterdir())) == 4

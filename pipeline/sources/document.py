@@ -58,14 +58,19 @@ class Document(InputFile):
         return f"Document({self.source!r}, {self.output!r})"
 
 
-def clean_document(doc: Document, rules: Rules, limits: Limits) -> Article:
+def clean_document(
+    doc: Document, rules: Rules, limits: Limits, timings: dict[str, float] | None = None
+) -> Article:
     """Clean ``doc``'s bytes; its sidecar names its container and where in it it was.
 
-    Raises the :class:`InputError` the record carries when it could not be read."""
+    Raises the :class:`InputError` the record carries when it could not be read.
+    ``timings``: as for ``clean_bytes`` (the benchmark's)."""
     if doc.error is not None:
         msg = f"{doc.source}: {doc.error}"
         raise InputError(msg)
-    article = clean_bytes(doc.data, source_id=doc.source, rules=rules, fmt=doc.fmt, limits=limits)
+    article = clean_bytes(
+        doc.data, source_id=doc.source, rules=rules, fmt=doc.fmt, limits=limits, timings=timings
+    )
     path = doc.container or doc.source
     source = dataclasses.replace(article.source, path=path, record=doc.record)
     return dataclasses.replace(article, source=source)
