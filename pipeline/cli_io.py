@@ -21,11 +21,13 @@ from pipeline.batch import FileResult
 from pipeline.console import one_line
 from pipeline.discover import Discovery, InputFile, container_kind
 from pipeline.errors import OutputError
+from pipeline.limits import Limits
 from pipeline.read import path_text
 from pipeline.sinks.corpus import write_corpus
 from pipeline.sinks.parquet import parquet_missing, write_parquet
 from pipeline.sources import JsonlFields, Passed
 
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 STDIN = "-"
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
@@ -75,6 +77,10 @@ def _one_document(names: list[str]) -> bool:
         return False
     name = names[0]
     return name == STDIN or (Path(name).is_file() and container_kind(name) is None)
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    return Limits(max_bytes=args.max_bytes, max_seconds=args.max_seconds)
 
 
 def jsonl_fields(text: list[str] | None) -> JsonlFields:

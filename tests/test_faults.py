@@ -21,7 +21,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from pipeline import clean_bytes
-from pipeline.cli import clean_locked, main
+from pipeline.cli import main
+from pipeline.cli_clean import clean_locked
 from pipeline.discover import InputFile, discover
 from pipeline.errors import OutputError
 from pipeline.io import write_outputs
