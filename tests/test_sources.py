@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from tests.conftest import ROOT, SEED_FILES
@@ -240,3 +242,26 @@ def test_remote_locations_are_a_usage_error(tmp_path: Path, where: str) -> None:
     assert result.stderr.count("\n") == 1
     assert "remote locations (s3://) are not supported; give a local path" in result.stderr
     assert list(tmp_path.iterdir()) == []  # no ./s3:/bucket/out
+
+
+@settings(max_examples=100)
+@given(st.lists(st.binary(max_size=40) | st.sampled_from([b'{"text": "A line."}', b""]),
+                max_size=12))  # fmt: skip
+def test_every_line_of_any_jsonl_file_is_one_document_or_one_failure(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes]
+) -> None:
+    """Nothing lost, nothing invented: each non-blank line gives exactly one document, in
+    order, named by its line; a line that cannot be a record carries why."""
+    from collections import Counter
+
+    from pipeline.discover import discover
+    from pipeline.sources import expand
+
+    folder = tmp_path_factory.mktemp("jsonl")
+    data = b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n"
+    (folder / "any.jsonl").write_bytes(data)
+    documents = list(expand(discover([folder / "any.jsonl"]).inputs, 1000, Counter()))
+    wanted = [n for n, line in enumerate(data.split(b"\n")[:-1], 1) if line.strip()]
+    assert [int(d.source.split(" line ")[1].split()[0]) for d in documents] == wanted
+    for document in documents:
+        assert document.error or document.data
