@@ -23,8 +23,10 @@ from pipeline.cli_io import (
     STDIN,
     jsonl_fields,
     limits_from,
+    local_inputs,
     print_passed,
     recorded,
+    remote_inputs,
     usage_problem,
     write_corpora,
 )
@@ -37,6 +39,7 @@ from pipeline.lock import output_lock
 from pipeline.rules import Rules
 from pipeline.sinks.stdout import write_stream
 from pipeline.sources import Passed, container_folders, expand, read_stdin
+from pipeline.sources.remote import remote_documents
 from pipeline.supervise import clean_in_processes
 
 # From this many inputs on, the default is one cleaning process per core: below it, starting
@@ -47,7 +50,7 @@ PARALLEL_FROM = 200
 def run_clean(args: argparse.Namespace, rules: Rules) -> int:
     problem = usage_problem(args)
     if problem is None and args.out is not None:
-        same = output_is_input([Path(n) for n in args.inputs if n != STDIN], Path(args.out))
+        same = output_is_input([Path(n) for n in local_inputs(args.inputs)], Path(args.out))
         if same is not None:
             problem = f"the output folder is the input folder {same}; choose another output folder"
     try:
@@ -58,13 +61,17 @@ def run_clean(args: argparse.Namespace, rules: Rules) -> int:
         print(one_line(f"article-clean: {problem}"), file=sys.stderr)
         return EXIT_USAGE
     out_dir = Path(args.out) if args.out is not None else None
-    found = discover([Path(n) for n in args.inputs if n != STDIN], out_dir)
+    found = discover([Path(n) for n in local_inputs(args.inputs)], out_dir)
     passed: Passed = Counter()
     limits = limits_from(args)
     if args.format != "auto":  # else each file's name, then its content, decides
         for item in found.inputs:
             item.fmt = args.format
     items: Iterable[InputFile] = expand(found.inputs, limits.max_bytes, passed, fields=fields)
+    remote = [
+        remote_documents(u, limits.max_bytes, passed, fields) for u in remote_inputs(args.inputs)
+    ]
+    items = chain(items, *remote)
     if STDIN in args.inputs:
         items = chain([read_stdin(sys.stdin.buffer, limits.max_bytes, args.format)], items)
     problems: list[str] = []
@@ -93,7 +100,11 @@ def clean_to_folder(
     """Clean ``items`` into ``out_dir`` on worker processes, then write the corpus; the
     summary, and why the corpus could not be written."""
     spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
-    streamed = any(container_kind(i.source) for i in found.inputs) or STDIN in args.inputs
+    streamed = (
+        any(container_kind(i.source) for i in found.inputs)
+        or STDIN in args.inputs
+        or bool(remote_inputs(args.inputs))
+    )
     count = len(found.inputs)
     workers = args.workers or default_workers(PARALLEL_FROM if streamed else count)
     progress = sys.stderr.isatty() and not args.quiet and not streamed

@@ -4,9 +4,10 @@
 - Outputs: a folder (``--out DIR``: the files, then ``articles.jsonl``, and
   ``articles.parquet`` with ``--parquet``), or stdout: the body of one document when there
   is no ``--out``, a corpus record per article with ``--jsonl``.
-- A location with a scheme (``s3://bucket/x``) is refused, as a usage error in one line:
-  only local paths are read and written (``Path`` would otherwise quietly make a local folder
-  named ``s3:``).
+- A location with a scheme (``s3://bucket/x``) is read through fsspec when its file system is
+  installed (``pipeline.sources.remote``), else refused as a usage error in one line; an
+  output with a scheme is always refused (``Path`` would otherwise quietly make a local
+  folder named ``s3:``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pipeline.read import path_text
 from pipeline.sinks.corpus import write_corpus
 from pipeline.sinks.parquet import parquet_missing, write_parquet
 from pipeline.sources import JsonlFields, Passed
+from pipeline.sources.remote import remote_problem
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 STDIN = "-"
@@ -44,16 +46,18 @@ def remote_location(names: Iterable[str]) -> str | None:
 def usage_problem(args: argparse.Namespace) -> str | None:
     """Why these inputs and outputs cannot be used together, or None."""
     names: list[str] = args.inputs
-    remote = remote_location([*names, *([args.out] if args.out else [])])
-    if remote is not None:
-        scheme = SCHEME.match(remote).group(1)  # type: ignore[union-attr]
+    if args.out and SCHEME.match(args.out):
         return (
-            f"{remote}: remote locations ({scheme}://) are not supported; give a local path "
-            "(copy the data here, or mount the bucket)"
+            f"{args.out}: outputs go to a local folder only (remote locations are read, never "
+            f"written); write to a local folder, then copy it (for S3: aws s3 sync DIR {args.out})"
         )
+    for url in remote_inputs(names):
+        problem = remote_problem(url)
+        if problem is not None:
+            return problem
     if names.count(STDIN) > 1:
         return "stdin (-) can be read once only; name it once"
-    missing = [n for n in names if n != STDIN and not _exists(Path(n))]
+    missing = [n for n in local_inputs(names) if not _exists(Path(n))]
     if missing:
         return f"no such file or folder: {', '.join(missing)}"
     if args.jsonl and args.out:
@@ -66,6 +70,15 @@ def usage_problem(args: argparse.Namespace) -> str | None:
     if args.parquet and args.out is None:
         return "--parquet writes OUT/articles.parquet: give --out DIR"
     return parquet_missing() if args.parquet else None
+
+
+def local_inputs(names: list[str]) -> list[str]:
+    """The inputs that are local paths (not ``-``, not ``scheme://``)."""
+    return [n for n in names if n != STDIN and not SCHEME.match(n)]
+
+
+def remote_inputs(names: list[str]) -> list[str]:
+    return [n for n in names if SCHEME.match(n)]
 
 
 def _exists(path: Path) -> bool:

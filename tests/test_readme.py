@@ -123,6 +123,7 @@ RUN: dict[str, Check] = {
         "report.html"
     ),
     "article-clean rules": succeeds,
+    "article-clean clean s3://bucket/raw --out clean": cleaned("story.txt", "sub/page.txt"),
     "python -m flows.clean_folder --raw raw --out clean": cleaned(*FLOW_OUTPUTS),
     "python -m flows.clean_folder --dask --raw raw --out clean": cleaned(*FLOW_OUTPUTS),
     "python -m flows.clean_folder --dask": cleaned(*FLOW_OUTPUTS),
@@ -151,7 +152,7 @@ def test_every_command_the_readme_shows_is_run_or_exempt() -> None:
     assert [c for c in map(_normal, RUN) if c not in shown] == []  # and still in the README
 
 
-@pytest.mark.parametrize("command", [c for c in RUN if "flows" not in c])
+@pytest.mark.parametrize("command", [c for c in RUN if "flows" not in c and "s3://" not in c])
 def test_readme_command(command: str, tmp_path: Path) -> None:
     cwd = sandbox(tmp_path)
     env = environment()
@@ -171,6 +172,12 @@ def test_readme_flow_command(command: str, tmp_path: Path, prefect_server: None)
     result = run(command, cwd, env)
     RUN[command](result, cwd)
     assert "passed over 4 record(s)" in result.stderr  # the WARC's own
+
+
+def test_readme_s3_command(s3: dict[str, str], tmp_path: Path) -> None:
+    """Against the local S3 server of tests/test_remote.py, which holds ``bucket/raw``."""
+    (command,) = [c for c in RUN if "s3://" in c]
+    RUN[command](run(command, tmp_path, environment(**s3)), tmp_path)
 
 
 def test_the_corpus_section_s_python_runs(tmp_path: Path) -> None:

@@ -232,16 +232,25 @@ def test_bzip2_and_xz_are_unpacked_and_passed_over_files_are_named_with_v(tmp_pa
     assert f"note: passed over {raw / '.hidden.txt'}: hidden" in verbose.stderr
 
 
-@pytest.mark.parametrize("where", ["out", "input"])
-def test_remote_locations_are_a_usage_error(tmp_path: Path, where: str) -> None:
-    args = ["s3://bucket/raw", "--out", str(tmp_path / "o")]
-    if where == "out":
-        args = [str(SEED_FILES[0]), "--out", "s3://bucket/out"]
-    result = run_cli("clean", *args, cwd=tmp_path)
+def test_a_remote_output_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("clean", str(SEED_FILES[0]), "--out", "s3://bucket/out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "article-clean: s3://bucket/out: outputs go to a local folder only (remote locations "
+        "are read, never written); write to a local folder, then copy it (for S3: aws s3 sync "
+        "DIR s3://bucket/out)\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # no ./s3:/bucket/out
+
+
+def test_a_scheme_without_its_file_system_is_a_usage_error(tmp_path: Path) -> None:
+    """gcsfs is not installed: ``gs://`` cannot be read (and nothing is tried)."""
+    result = run_cli("clean", "gs://bucket/raw", "--out", str(tmp_path / "o"), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert "remote locations (s3://) are not supported; give a local path" in result.stderr
-    assert list(tmp_path.iterdir()) == []  # no ./s3:/bucket/out
+    assert "gs://bucket/raw: gs:// locations cannot be read here (" in result.stderr
+    assert "gcsfs" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @settings(max_examples=100)

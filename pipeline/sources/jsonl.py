@@ -71,12 +71,15 @@ def read_jsonl(item: InputFile, fields: JsonlFields, max_bytes: int) -> Iterator
         yield Document(name, item.output, error=str(exc).removeprefix(f"{name}: "))
         return
     with handle:
-        yield from _records(open_unpacked(handle), name, item.output, fields, max_bytes)
+        yield from jsonl_documents(handle, name, item.output, fields, max_bytes)
 
 
-def _records(
-    stream: io.BufferedIOBase, name: str, folder: str, fields: JsonlFields, max_bytes: int
+def jsonl_documents(
+    handle: io.BufferedReader, name: str, folder: str, fields: JsonlFields, max_bytes: int
 ) -> Iterator[Document]:
+    """The records of the JSONL data read from ``handle`` (unpacked when compressed), named
+    ``name`` in messages, with outputs under ``folder``."""
+    stream = open_unpacked(handle)
     seen: dict[str, int] = {}  # output names given, and the line that has each
     line = 0
     while True:

@@ -46,12 +46,14 @@ def read_warc(item: InputFile, max_bytes: int, passed: Counter[str]) -> Iterator
         yield Document(name, item.output, error=str(exc).removeprefix(f"{name}: "))
         return
     with handle:
-        yield from _documents(handle, name, item.output, max_bytes, passed)
+        yield from warc_documents(handle, name, item.output, max_bytes, passed)
 
 
-def _documents(
+def warc_documents(
     handle: BinaryIO, name: str, folder: str, max_bytes: int, passed: Counter[str]
 ) -> Iterator[Document]:
+    """The HTML responses of the WARC data read from ``handle``, named ``name`` in messages,
+    with outputs under ``folder``; other records counted in ``passed``."""
     # Parsing HTTP ourselves: FastWARC hands a record cut short over as if it were whole.
     records = iter(ArchiveIterator(handle, parse_http=False))
     offset = 0
