@@ -6,7 +6,8 @@ has not changed: ``pipeline.incremental``) or a :class:`Document` (bytes already
 record of a JSONL or WARC file, or stdin). Files of many documents are read as streams,
 record by record, never whole (``jsonl``, ``warc``); a record that cannot be read becomes a
 ``Document`` carrying its error, so it fails with its own name (file, line or offset, id)
-and the rest goes on. ``expand`` turns what discovery found into one stream of both.
+and the rest goes on. ``expand`` turns what discovery found into one stream of both;
+``remote`` lists and reads ``s3://`` (any fsspec file system installed) the same way.
 """
 
 from pipeline.sources.document import Document, clean_document
