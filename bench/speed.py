@@ -15,6 +15,9 @@ HTML pages too) and runs on it, each in a fresh process, in one run:
 - ``html`` (with ``--corpus``): each dev page cleaned by the library and by trafilatura;
 - ``htmlcli`` (with ``--corpus``): the dev pages end to end, ``article-clean clean
   --workers 1`` against a one-process trafilatura loop that writes each page's text.
+- ``jsonl``: the CLI on the corpus as one JSONL file (``bench.containers``);
+- ``warc``: the CLI on the corpus as one ``.warc.gz`` of HTML responses, and on the same
+  pages as a folder of files.
 
 It prints one table (wall time, docs/s, MB/s, peak RSS, ms per document by stage), the ratios
 between the rows, and each target of issue 6 met or missed by how much. When N is over
@@ -33,11 +36,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import measure, speed_report
+from bench import containers, measure, speed_report
 from bench.corpus import Sources, build_corpus, find_sources
 from bench.speed_report import Row
 
-MODES = ("floor", "ftfy", "lib1", "lib2", "cli", "flow", "check", "server", "html", "htmlcli")
+MODES = (
+    "floor", "ftfy", "lib1", "lib2", "cli", "jsonl", "warc", "flow", "check", "server", "html",
+    "htmlcli",
+)  # fmt: skip
 LARGE_DOCS = 100_000
 PYTHON = sys.executable
 
@@ -125,14 +131,35 @@ class Bench:
             theirs.append(Row("HTML: trafil. loop", loop, len(sources.pages), size, info))
         return [median_row(ours), median_row(theirs)]
 
-    def _fresh(self, label: str, command: Callable[[str], list[str]]) -> Row:
+    def _fresh(
+        self, label: str, command: Callable[[str], list[str]], size: int | None = None
+    ) -> Row:
         runs = []
         for _ in range(self.repeats):
             out = self.out()
             result = measure.run(command(str(out)), self.env)
-            runs.append(Row(label, result, self.docs, self.size, json_tail(result.output)))
+            bytes_in = self.size if size is None else size
+            runs.append(Row(label, result, self.docs, bytes_in, json_tail(result.output)))
             shutil.rmtree(out, ignore_errors=True)
         return median_row(runs)
+
+    def _cli_on(self, label: str, source: Path, size: int) -> Row:
+        script = str(Path(PYTHON).with_name("article-clean"))
+        return self._fresh(label, lambda out: [script, "clean", str(source), "--out", out, "-q"],
+                           size)  # fmt: skip
+
+    def jsonl(self) -> Row:
+        """The CLI on the corpus as one JSONL file: the folder's documents, as records."""
+        path = self.root / "corpus.jsonl"
+        size = containers.build_jsonl(sorted(self.corpus.iterdir()), path)
+        return self._cli_on("CLI, one JSONL file", path, size)
+
+    def warc(self) -> list[Row]:
+        """The CLI on the corpus as pages: a folder of them, then one ``.warc.gz``."""
+        path, pages = self.root / "corpus.warc.gz", self.root / "pages"
+        size, pages_size = containers.build_warc(sorted(self.corpus.iterdir()), path, pages)
+        return [self._cli_on("CLI, pages as files", pages, pages_size),
+                self._cli_on("CLI, one WARC file", path, size)]  # fmt: skip
 
     @staticmethod
     def flow_job(raw: Path, out: Path) -> list[str]:
@@ -203,6 +230,10 @@ def run_modes(bench: Bench, modes: set[str], sources: Sources, html_repeats: int
         rows.append(bench.library(2))
     if "cli" in modes:
         rows.append(bench.cli())
+    if "jsonl" in modes:
+        rows.append(bench.jsonl())
+    if "warc" in modes:
+        rows += bench.warc()
     if "flow" in modes:
         flow_rows = bench.flow()
         rows += flow_rows if "check" in modes else flow_rows[:-1]

@@ -10,7 +10,8 @@ dict is dumped after every batch and at exit. The wrappers add two clock reads p
 
 What is wrapped (raw keys), and how :func:`issue_stages` maps them to the issue's stages:
 
-- ``read``: ``read_input`` (reading the file): reported under *decode*;
+- ``read``: ``read_input`` (reading the file): reported under *decode* (a JSONL or WARC
+  record is read by the parent process, outside any stage: its wall time only);
 - lap ``decode+repair`` / ``html+repair`` of ``clean_bytes(timings=...)``: gunzip, binary
   sniffing, decoding, the garbage test, the source SHA-256, and ``repair`` (ftfy and the
   other line repairs) or, for HTML, ``html.extract`` (parse, pre-clean, trafilatura);
@@ -90,7 +91,8 @@ def install() -> None:
     clean = importlib.import_module("pipeline.clean")
     matchers = importlib.import_module("pipeline.matchers")
     classify = importlib.import_module("pipeline.classify")
-    _wrap(clean, "clean_file", _with_laps)  # ``batch.clean_one`` looks it up there per call
+    _wrap(clean, "clean_file", _with_laps)  # ``batch.clean_input`` looks it up there per call
+    _wrap(batch, "clean_document", _with_laps)  # a JSONL or WARC record (read by the parent)
     _wrap(batch, "write_outputs", functools.partial(timed, "write"))
     _wrap(clean, "read_input", functools.partial(timed, "read"))
     _wrap(clean, "repair", functools.partial(timed, "repair"))

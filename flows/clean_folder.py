@@ -31,6 +31,7 @@ import os
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from itertools import chain, islice
 from pathlib import Path
@@ -66,8 +67,8 @@ from pipeline.batch import (
     clean_batch_summary,
 )
 from pipeline.cli import add_limit_options
-from pipeline.corpus import CORPUS_NAME
-from pipeline.discover import InputFile, discover, output_is_input
+from pipeline.cli_io import recorded, remote_location
+from pipeline.discover import InputFile, container_kind, discover, output_is_input
 from pipeline.errors import OutputError, RulesError
 from pipeline.incremental import Plan, confirm_fresh, finish_corpus, plan_run, sweep_run
 from pipeline.learn import (
@@ -82,8 +83,11 @@ from pipeline.learn import (
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits
 from pipeline.lock import output_lock
 from pipeline.read import path_text
+from pipeline.sinks.corpus import CORPUS_NAME
+from pipeline.sinks.parquet import PARQUET_NAME, parquet_missing, write_parquet
+from pipeline.sources import Passed, expand
 from pipeline.state import STATE_NAME
-from pipeline.supervise import Supervisor
+from pipeline.supervise import STREAM_BATCH, Supervisor
 from pipeline.templates import TEMPLATES_FOLDER, TemplateSet
 
 quiet_failed_runs()
@@ -180,26 +184,38 @@ def learn_sites(inputs: list[InputFile], job: Job) -> tuple[RulesSpec, dict[str,
     return learning, {site: sets[site] for site in changed if site in sets}
 
 
-def plan(raw_dir: Path, out_dir: Path, spec: RulesSpec) -> tuple[Plan, list[dict[str, str]]]:
-    """Inputs to clean and inputs already current; inputs that cannot be given an output."""
+def plan(
+    raw_dir: Path, out_dir: Path, spec: RulesSpec
+) -> tuple[Plan, list[dict[str, str]], list[InputFile]]:
+    """Files to clean and files already current; inputs that cannot be given an output; the
+    JSONL and WARC files, whose records are all cleaned on every run: a record has no file of
+    its own whose identity a later run could check (``pipeline.state``)."""
     found = discover([raw_dir], out_dir)
     conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
-    return plan_run(found.inputs, out_dir, spec.load()), conflicts
+    containers = [i for i in found.inputs if container_kind(i.source) is not None]
+    files = [i for i in found.inputs if container_kind(i.source) is None]
+    return plan_run(files, out_dir, spec.load()), conflicts, containers
 
 
-def plan_learning(job: Job) -> tuple[Plan, list[dict[str, str]], RulesSpec]:
-    """:func:`plan`, after learning the sites' templates: an input whose outputs are current
-    but whose removals the changed sets change is cleaned again, and only such an input."""
+def plan_learning(
+    job: Job,
+) -> tuple[Plan, list[dict[str, str]], list[InputFile], RulesSpec]:
+    """:func:`plan`, after learning the sites' templates from the files (the records of JSONL
+    and WARC files are not counted): a file whose outputs are current but whose removals the
+    changed sets change is cleaned again, and only such a file. Also the spec that cleans
+    with the templates."""
     found = discover([job.raw], job.out)
     conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
-    spec, changed = learn_sites(found.inputs, job)
-    planned = plan_run(found.inputs, job.out, spec.load())
+    containers = [i for i in found.inputs if container_kind(i.source) is not None]
+    files = [i for i in found.inputs if container_kind(i.source) is None]
+    spec, changed = learn_sites(files, job)
+    planned = plan_run(files, job.out, spec.load())
     if changed:
         stale = {i for i in planned.current if changes_removals(i, job.out, changed, job.site_from)}
         todo = stale | set(planned.todo)
-        planned.todo = [i for i in found.inputs if i in todo]
+        planned.todo = [i for i in files if i in todo]
         planned.current = [i for i in planned.current if i not in stale]
-    return planned, conflicts, spec
+    return planned, conflicts, containers, spec
 
 
 # Threads only orchestrate (each waits on a worker process), so two per core keep every
@@ -223,6 +239,7 @@ def clean_folder(
     keep_runs: int = KEEP_RUNS,
     learn_templates: bool = False,
     site_from: str | None = None,
+    parquet: bool = False,
 ) -> State[Any]:
     """Clean new and changed inputs of ``raw_dir`` into ``out_dir``.
 
@@ -231,7 +248,9 @@ def clean_folder(
     Dask). ``batch_size``: files
     per task (default: sized to keep every worker busy). ``max_bytes``, ``max_seconds``: the
     per-file limits; a file over one is reported as failed, never cut short. ``keep_runs``:
-    run reports kept in ``out_dir/_runs`` (the newest; older ones are deleted).
+    run reports kept in ``out_dir/_runs`` (the newest; older ones are deleted). ``parquet``:
+    also write ``out_dir/articles.parquet``. The records of JSONL and WARC files in
+    ``raw_dir`` are cleaned on every run (files of their own only when new or changed).
     ``learn_templates``: first learn each site's template (``pipeline.learn``) and remove its
     lines; ``site_from``: a regex taking a text file's site from its path.
     """
@@ -239,13 +258,14 @@ def clean_folder(
     spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
     workers = (os.cpu_count() or 1) if workers is None else workers
     job = Job(Path(raw_dir), Path(out_dir), spec, Limits(max_bytes, max_seconds),
-              batch_size, workers, inline, keep_runs, learn_templates, site_from)  # fmt: skip
+              batch_size, workers, inline, keep_runs, parquet, learn_templates,
+              site_from)  # fmt: skip
     parameters = {"raw_dir": raw_dir, "out_dir": out_dir, "rules_path": rules_path,
                   "target_language": target_language, "disabled_kinds": list(spec.disabled_kinds),
                   "batch_size": batch_size, "workers": workers, "inline": inline,
                   "max_bytes": max_bytes, "max_seconds": max_seconds,
-                  "keep_runs": keep_runs, "learn_templates": learn_templates,
-                  "site_from": site_from}  # fmt: skip
+                  "keep_runs": keep_runs, "parquet": parquet,
+                  "learn_templates": learn_templates, "site_from": site_from}  # fmt: skip
     outcome = run_locked(job, started, parameters)
     if isinstance(outcome, str):
         print(f"clean-folder: {outcome}", file=sys.stderr)
@@ -275,6 +295,7 @@ class Job:
     workers: int
     inline: bool
     keep_runs: int = KEEP_RUNS
+    parquet: bool = False
     learn_templates: bool = False
     site_from: str | None = None
 
@@ -300,15 +321,19 @@ def clean_locked(
     if job.learn_templates:
         # Under the lock, before counting: what a killed run left in the scratch folder.
         sweep_run(job.out, (), folders=[job.out / TEMPLATES_FOLDER])
-        planned, conflicts, spec = plan_learning(job)
+        planned, conflicts, containers, spec = plan_learning(job)
         job = dataclasses.replace(job, spec=spec)
     else:
-        planned, conflicts = plan(job.raw, job.out, job.spec)
+        planned, conflicts, containers = plan(job.raw, job.out, job.spec)
     sweep_run(
         job.out,
         chain(planned.todo, planned.current),
-        files=[job.out / CORPUS_NAME, job.out / STATE_NAME],
-        folders=[job.out / RUNS_FOLDER, job.out / TEMPLATES_FOLDER],
+        files=[job.out / CORPUS_NAME, job.out / STATE_NAME, job.out / PARQUET_NAME],
+        folders=[
+            job.out / RUNS_FOLDER,
+            job.out / TEMPLATES_FOLDER,
+            *(job.out / i.output for i in containers),
+        ],
     )
     summary = run_batches(
         batches(planned.todo, job.batch_size, job.workers), len(planned.todo), job
@@ -316,11 +341,37 @@ def clean_locked(
     fresh = fresh_items(planned.todo, summary)
     if fresh:
         confirm_fresh(planned, fresh)
-    records = finish_corpus(planned, sorted([*fresh, *planned.current], key=lambda i: i.output))
+    records_fresh = clean_records(containers, job, summary) if containers else []
+    if records_fresh:
+        # Records are not in the state's corpus digest: rebuild the corpus, record nothing.
+        planned.corpus.racy = True
+    articles = sorted([*fresh, *planned.current, *records_fresh], key=lambda i: i.output)
+    records = finish_corpus(planned, articles)
+    if job.parquet:
+        write_parquet(job.out)
     report = build_report(summary, len(planned.current), conflicts, records, started, parameters)
-    page = write_report(job.out, report, [i.output for i in fresh])
+    page = write_report(job.out, report, [i.output for i in (*fresh, *records_fresh)])
     prune_reports(job.out, job.keep_runs)
     return report, page
+
+
+def clean_records(containers: list[InputFile], job: Job, summary: RunSummary) -> list[InputFile]:
+    """Clean every record of the JSONL and WARC files, in batches of documents, read as they
+    are submitted (never a whole file in memory); fold the results into ``summary``; return
+    the records cleaned (their names only)."""
+    passed: Passed = Counter()
+    names: list[InputFile] = []
+    documents = recorded(expand(containers, job.limits.max_bytes, passed), names)
+    size = job.batch_size or STREAM_BATCH
+    groups = iter(lambda: list(islice(documents, size)), [])
+    records = run_batches(groups, 0, job)
+    summary.merge(records)
+    if passed:
+        detail = ", ".join(f"{why} {n}" for why, n in sorted(passed.items()))
+        print(
+            f"clean-folder: passed over {sum(passed.values())} record(s): {detail}", file=sys.stderr
+        )
+    return fresh_items(names, records)
 
 
 def fresh_items(cleaning: list[InputFile], summary: RunSummary) -> list[InputFile]:
@@ -403,6 +454,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"run reports to keep in OUT/_runs (default {KEEP_RUNS})",
     )
     parser.add_argument(
+        "--parquet", action="store_true", help="also write OUT/articles.parquet (needs pyarrow)"
+    )
+    parser.add_argument(
         "--learn-templates", action="store_true", help="learn and remove each site's template"
     )
     parser.add_argument("--site-from", metavar="REGEX", help="a text file's site from its path")
@@ -413,6 +467,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    remote = remote_location([args.raw, args.out])
+    if remote is not None:
+        print(f"clean-folder: {remote}: remote locations are not supported; give a local path",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if args.parquet and parquet_missing():
+        print(f"clean-folder: {parquet_missing()}", file=sys.stderr)
+        return 2
     if not Path(args.raw).is_dir():
         print(f"clean-folder: no such folder: {args.raw}", file=sys.stderr)
         return 2
@@ -437,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         max_bytes=args.max_bytes,
         max_seconds=args.max_seconds,
         keep_runs=args.keep_runs,
+        parquet=args.parquet,
         learn_templates=args.learn_templates,
         site_from=args.site_from,
     )

@@ -26,11 +26,11 @@ from prefect.runtime import flow_run
 
 from pipeline.batch import RunSummary
 from pipeline.console import in_command_terms, one_line
-from pipeline.corpus import CORPUS_NAME
 from pipeline.errors import OutputError
 from pipeline.io import atomic_write
 from pipeline.read import path_text
 from pipeline.report import write_report as write_page
+from pipeline.sinks.corpus import CORPUS_NAME
 
 RUNS_FOLDER = "_runs"
 KEEP_RUNS = 100  # run reports kept in _runs (a JSON and an HTML page each); older are deleted

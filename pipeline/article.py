@@ -228,14 +228,34 @@ class PageInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Record:
+    """Where in a file of many documents (JSONL, WARC) a document was: its ``line`` (JSONL,
+    from 1) or byte ``offset`` (WARC), its id, and the URL and date the record gives."""
+
+    id: str | None
+    line: int | None = None
+    offset: int | None = None
+    url: str | None = None
+    date: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        where = {"line": self.line} if self.line is not None else {"offset": self.offset}
+        return {"id": self.id, **where, "url": self.url, "date": self.date}
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
-    """Where the text came from: enough to tell whether it changed since it was cleaned."""
+    """Where the text came from: enough to tell whether it changed since it was cleaned.
+
+    For a record of a JSONL or WARC file, ``path`` is that file, ``record`` says where in it,
+    and ``sha256`` and ``bytes`` are the record's document's own."""
 
     path: str
     sha256: str
     bytes: int
     encoding: str
     format: str = "text"
+    record: Record | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +345,12 @@ class Article:
                 "bytes": self.source.bytes,
                 "encoding": self.source.encoding,
                 "format": self.source.format,
+                # Only for records, so that files' sidecars keep their bytes.
+                **(
+                    {"record": self.source.record.to_json()}
+                    if self.source.record is not None
+                    else {}
+                ),
             },
             "title": self.title,
             "page": self.page.to_json() if self.page is not None else None,

@@ -34,6 +34,7 @@ from pipeline.io import check_name_fits, output_paths, write_outputs
 from pipeline.limits import SIZE_SETTING, Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
+from pipeline.sources.document import Document, clean_document
 from pipeline.templates import item_site, with_templates
 
 IO_ATTEMPTS = 3
@@ -45,13 +46,23 @@ IN_FLIGHT_PER_WORKER = 2  # batches handed out at once: one running, one queued
 
 
 # An input as plain data, for a worker process: path, output name and, when known, the
-# identity discovery saw (``InputFile.identity``).
-BatchItem = tuple[str, str] | tuple[str, str, int]
+# identity discovery saw (``InputFile.identity``) and the format asked for; or a document
+# with its bytes (a JSONL or WARC record: ``pipeline.sources``).
+BatchItem = tuple[str, str] | tuple[str, str, int] | tuple[str, str, int, str] | Document
 
 
-def as_item(item: InputFile) -> tuple[str, str, int]:
+def as_item(item: InputFile) -> BatchItem:
     """``item`` as plain data for another process (:data:`BatchItem`)."""
+    if isinstance(item, Document):
+        return item
+    if item.fmt:
+        return (item.source, item.output, item.identity, item.fmt)
     return (item.source, item.output, item.identity)
+
+
+def from_item(item: BatchItem) -> InputFile:
+    """The input :func:`as_item` made plain."""
+    return item if isinstance(item, Document) else InputFile(*item)
 
 
 @dataclass(frozen=True)
@@ -191,16 +202,12 @@ def clean_one(
 ) -> FileResult:
     """Clean and write one input; failures become a result, never an exception. Given a
     ``group``, the outputs are staged there (``io.write_outputs``), for its commit to write."""
-    # Imported here: a process that only hands files to workers never loads the stages.
-    from pipeline.clean import clean_file
-
     for attempt in range(1, IO_ATTEMPTS + 1):
         try:
             # An output name the file system cannot hold fails now, not after cleaning.
             for output in output_paths(out_dir, item):
                 check_name_fits(output)
-            article = clean_file(item.path, rules=rules, limits=limits, identity=item.identity,
-                                 site=item_site(item, rules))  # fmt: skip
+            article = clean_input(item, rules, limits)
             write_outputs(article, out_dir, item, group)
         except CleaningError as exc:
             error: CleaningError = exc
@@ -210,7 +217,7 @@ def clean_one(
         except Exception as exc:  # one bad file, whatever went wrong, must not end the run
             return FileResult.failed(item, unexpected(exc))
         else:
-            return _cleaned(item, article)
+            return cleaned_result(item, article)
         if not error.retryable or attempt == IO_ATTEMPTS:
             full = isinstance(error, OutputError) and error.disk_full
             return FileResult.failed(item, str(error), disk_full=full)
@@ -218,7 +225,20 @@ def clean_one(
     raise AssertionError  # unreachable: the last attempt always returns
 
 
-def _cleaned(item: InputFile, article: Article) -> FileResult:
+def clean_input(item: InputFile, rules: Rules, limits: Limits) -> Article:
+    """Clean one input, a file or a document in hand (``pipeline.sources``); no output."""
+    # Imported here: a process that only hands files to workers never loads the stages.
+    from pipeline.clean import clean_file
+
+    site = item_site(item, rules)
+    if isinstance(item, Document):
+        return clean_document(item, rules, limits, site=site)
+    fmt = item.fmt or None
+    return clean_file(item.path, rules=rules, limits=limits, identity=item.identity, fmt=fmt,
+                      site=site)  # fmt: skip
+
+
+def cleaned_result(item: InputFile, article: Article) -> FileResult:
     stats = article.stats()
     return FileResult(
         path_text(item.source),
@@ -327,7 +347,7 @@ def _clean_pairs(
     limits: dict[str, Any] | None,
 ) -> Iterator[FileResult]:
     rules = spec.load()
-    inputs = (InputFile(*item) for item in items)
+    inputs = (from_item(item) for item in items)
     return clean_items(inputs, Path(out_dir), rules, Limits(**(limits or {})))
 
 

@@ -27,14 +27,15 @@ from pipeline.errors import DecodeError, UnsupportedInputError
 from pipeline.limits import Limits, check_time, enforced
 from pipeline.matchers import Context, LanguageJudge
 from pipeline.matchers.language import UNDETERMINED, count_letters
-from pipeline.read import gunzip_explained, path_text, read_input
+from pipeline.read import path_text, read_input
 from pipeline.repair import repair
 from pipeline.revise import revise, structure
 from pipeline.rules import Rules, load_rules
 from pipeline.segment import segment
+from pipeline.sniff import FORMAT_CHOICES, sniff_format
 from pipeline.templates import page_site, remove_template_lines
+from pipeline.unpack import unpack_explained
 
-FORMATS = ("text", "html")
 StageFn = Callable[[Article, Context], Article]
 # Run after decode, repair and segment, which need no context.
 STAGES: tuple[tuple[str, StageFn], ...] = (
@@ -110,11 +111,11 @@ def _prepare(
     data: bytes, source_id: str, rules: Rules, fmt: str, clock: _Clock, site: str | None
 ) -> Article:
     """Decoded (or extracted), repaired and cut into segments: what the stages judge."""
-    if fmt not in FORMATS:
-        msg = f"{source_id}: unknown input format {fmt!r}; use one of {', '.join(FORMATS)}"
+    if fmt not in FORMAT_CHOICES:
+        msg = f"{source_id}: unknown input format {fmt!r}; use one of {', '.join(FORMAT_CHOICES)}"
         raise UnsupportedInputError(msg)
-    article = _load(data, source_id, rules, fmt)
-    clock.lap("decode+repair" if fmt == "text" else "html+repair")
+    article = _load(data, source_id, rules, fmt)  # ``auto`` is decided there
+    clock.lap("decode+repair" if article.source.format == "text" else "html+repair")
     page = article.page
     article = segment(dataclasses.replace(
         article, site=(page_site(page.url, page.site_name) if page else None) or site
@@ -132,37 +133,49 @@ def clean_file(
     limits: Limits | None = None,
     identity: int = 0,
     site: str | None = None,
+    fmt: str | None = None,
 ) -> Article:
-    """Read (gunzipping if needed) and clean one file. Every error is a :class:`CleaningError`
+    """Read (unpacking if needed) and clean one file. Every error is a :class:`CleaningError`
     naming the file: unreadable, a symbolic link, not a regular file, over a limit, changed
-    while read, not the file ``identity`` says was found there (``InputFile.identity``), ..."""
+    while read, not the file ``identity`` says was found there (``InputFile.identity``), ...
+
+    ``fmt``: ``text``, ``html`` or ``auto``; by default from the name
+    (``discover.input_format``: ``auto`` when the name does not say)."""
     path = Path(path)
     limits = limits or Limits()
     data = read_input(path, limits.max_bytes, identity)
     source = source_id or path_text(path)
-    fmt = input_format(path)
+    fmt = fmt or input_format(path)
     return clean_bytes(data, source_id=source, rules=rules, fmt=fmt, timings=timings,
                        limits=limits, site=site)  # fmt: skip
 
 
 def prepare_file(
-    path: Path, *, rules: Rules, limits: Limits, identity: int = 0, site: str | None = None
+    path: Path,
+    *,
+    rules: Rules,
+    limits: Limits,
+    identity: int = 0,
+    site: str | None = None,
+    fmt: str | None = None,
 ) -> Article:
     """Read one file and take it as far as cleaning does before any rule runs (the lines
     learning counts); errors as :func:`clean_file`'s."""
     data = read_input(path, limits.max_bytes, identity)
     source = path_text(path)
     with enforced(limits, source, len(data)):
-        return _prepare(data, source, rules, input_format(path), _Clock(None), site)
+        return _prepare(data, source, rules, fmt or input_format(path), _Clock(None), site)
 
 
 def _load(raw: bytes, source_id: str, rules: Rules, fmt: str) -> Article:
-    unpacked = gunzip_explained(raw, source_id)
+    unpacked = unpack_explained(raw, source_id)
     data = unpacked.data
     binary = sniff_binary(data)
     if binary is not None:
         msg = f"{source_id}: this is a {binary}, not text; remove it from the input folder"
         raise DecodeError(msg)
+    if fmt == "auto":
+        fmt = sniff_format(data)
     page: PageInfo | None = None
     decoding: tuple[DecodingRepair, ...] = ()
     if fmt == "html":

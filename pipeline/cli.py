@@ -1,6 +1,8 @@
 """The ``article-clean`` command.
 
-    article-clean clean INPUT... --out DIR   clean files and folders into DIR
+    article-clean clean INPUT... --out DIR   clean files, folders, JSONL and WARC files into
+                                             DIR (``pipeline.cli_clean``; - reads stdin, no
+                                             --out writes to stdout)
     article-clean explain FILE               show what would be removed, and why
     article-clean rules                      list the rules in use
 
@@ -13,7 +15,6 @@ a second waits for the first (``pipeline.lock``).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import re
 import sys
@@ -24,30 +25,19 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.article import Article, Kind
-from pipeline.batch import RulesSpec, RunSummary, clean_items
+from pipeline.cli_clean import PARALLEL_FROM, run_clean
+from pipeline.cli_io import EXIT_FAILED, EXIT_OK, EXIT_USAGE, limits_from
 from pipeline.console import (
     in_command_terms,
-    name_failures,
     one_line,
-    print_notes,
-    with_progress,
 )
-from pipeline.discover import Discovery, discover, output_is_input
 from pipeline.errors import CleaningError, OutputError, RulesError
-from pipeline.incremental import sweep_run
 from pipeline.io import read_sidecar
-from pipeline.learn import learn_templates
-from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Limits, parse_size
-from pipeline.lock import output_lock
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, parse_size
 from pipeline.report import REPORT_NAME, write_report
 from pipeline.rules import Rules, builtin_rules_path, load_rules
-from pipeline.supervise import clean_in_processes
-from pipeline.templates import TEMPLATES_FOLDER, with_templates
+from pipeline.sniff import FORMAT_CHOICES
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-# From this many inputs on, the default is one cleaning process per core: below it, starting
-# the processes (~1 s each, they import trafilatura) costs more than it saves.
-PARALLEL_FROM = 200
 RED, YELLOW, DIM, BOLD, RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
 
 
@@ -92,11 +82,36 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "inputs",
         nargs="+",
-        type=Path,
         metavar="INPUT",
-        help="files and folders to clean (folders recursively: .txt, .text, .html, .htm, .gz)",
+        help="files and folders to clean (folders recursively), JSONL and WARC files, "
+        "or - for stdin",
     )
-    clean.add_argument("--out", type=Path, required=True, help="output folder")
+    clean.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output folder (without it, one document's body goes to stdout)",
+    )
+    clean.add_argument(
+        "--format",
+        choices=FORMAT_CHOICES,
+        default="auto",
+        help="read inputs as text or html; auto (the default): by the name, then the content",
+    )
+    clean.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="write one JSONL record per article to stdout instead of an output folder",
+    )
+    clean.add_argument(
+        "--parquet", action="store_true", help="also write OUT/articles.parquet (needs pyarrow)"
+    )
+    clean.add_argument(
+        "--jsonl-field",
+        action="append",
+        metavar="ROLE=NAME",
+        help="the field of JSONL input records holding ROLE (id, text, html, url, date); "
+        "repeatable",
+    )
     clean.add_argument(
         "-q", "--quiet", action="store_true", help="print failures only (no summary, no notes)"
     )
@@ -200,113 +215,6 @@ def _seconds(text: str) -> float:
     return value
 
 
-def limits_from(args: argparse.Namespace) -> Limits:
-    return Limits(max_bytes=args.max_bytes, max_seconds=args.max_seconds)
-
-
-def run_clean(args: argparse.Namespace, rules: Rules) -> int:
-    missing = [p for p in args.inputs if not p.exists() and not p.is_symlink()]
-    if missing:
-        names = ", ".join(str(p) for p in missing)
-        print(one_line(f"article-clean: no such file or folder: {names}"), file=sys.stderr)
-        return EXIT_USAGE
-    out_dir: Path = args.out
-    same = output_is_input(args.inputs, out_dir)
-    if same is not None:
-        message = f"the output folder is the input folder {same}; choose another output folder"
-        print(one_line(f"article-clean: {message}"), file=sys.stderr)
-        return EXIT_USAGE
-    found = discover(args.inputs, out_dir)
-    spec = RulesSpec(args.rules and str(args.rules), args.lang, tuple(args.disable_kind or ()))
-    workers = args.workers or default_workers(len(found.inputs))
-    learning = Learning(args.site_from) if args.learn_templates else None
-    try:
-        progress = sys.stderr.isatty() and not args.quiet
-        parallel = (spec, workers)
-        summary = clean_locked(found, out_dir, rules, limits_from(args), parallel, progress,
-                               learning)  # fmt: skip
-    except OutputError as exc:  # the output folder cannot be locked or swept
-        print(one_line(f"article-clean: {exc}"), file=sys.stderr)
-        return EXIT_FAILED
-    failures = [(str(path), reason) for path, reason in found.conflicts]
-    failures += [(r.path, r.error or "") for r in summary.failures]
-    name_failures(failures, sys.stderr, verbose=args.verbose)
-    if not args.quiet:
-        print_notes(summary.notes, sys.stderr, verbose=args.verbose)
-        print_summary(summary, len(failures), len(found.skipped), out_dir)
-    if failures:
-        total = summary.results + len(found.conflicts)
-        print(f"article-clean: {len(failures)} of {total} file(s) failed", file=sys.stderr)
-    return EXIT_FAILED if failures else EXIT_OK
-
-
-def clean_locked(
-    found: Discovery,
-    out_dir: Path,
-    rules: Rules,
-    limits: Limits,
-    parallel: tuple[RulesSpec, int] | None = None,
-    progress: bool = False,
-    learning: Learning | None = None,
-) -> RunSummary:
-    """Under the output folder's lock: sweep what a killed run left, with ``learning`` learn
-    the sites' templates (``pipeline.learn``), then clean every input, on ``parallel``'s number
-    of worker processes (loading the rules from its spec), even one: the time limit can then
-    stop a file wherever it is (``pipeline.supervise``); without ``parallel``, in this process.
-    Results are folded into a summary as they come, not kept; with ``progress``, a progress
-    bar on stderr follows them."""
-
-    def say(message: str) -> None:
-        print(one_line(f"article-clean: {message}"), file=sys.stderr)
-
-    summary = RunSummary(keep_notes=True)
-    with output_lock(out_dir, on_wait=say):
-        sweep_run(out_dir, found.inputs, folders=[out_dir / TEMPLATES_FOLDER])
-        if learning is not None:
-            spec, workers = parallel or (RulesSpec(), 1)
-            rules, parallel = learning.learn(found, out_dir, rules, limits, spec, workers)
-        if parallel is None:
-            results = clean_items(found.inputs, out_dir, rules, limits)
-        else:
-            spec, workers = parallel
-            workers = max(1, min(workers, len(found.inputs)))
-            results = clean_in_processes(found.inputs, out_dir, spec, limits, workers)
-        total = len(found.inputs)
-        return summary.add_all(with_progress(results, total, sys.stderr, show=progress))
-
-
-@dataclasses.dataclass(frozen=True)
-class Learning:
-    """``--learn-templates``, and how a text file's site is named (``--site-from``)."""
-
-    site_from: str | None = None
-
-    def learn(
-        self,
-        found: Discovery,
-        out_dir: Path,
-        rules: Rules,
-        limits: Limits,
-        spec: RulesSpec,
-        workers: int,
-    ) -> tuple[Rules, tuple[RulesSpec, int]]:
-        """Learn and save the templates; the rules and worker spec that clean with them."""
-        workers = max(1, min(workers, len(found.inputs)))
-        learn_templates(found.inputs, out_dir, spec, limits, self.site_from, workers)
-        folder = out_dir / TEMPLATES_FOLDER
-        spec = dataclasses.replace(spec, templates_dir=str(folder), site_from=self.site_from)
-        return with_templates(rules, folder, self.site_from), (spec, workers)
-
-
-def default_workers(files: int) -> int:
-    """One process per core for a folder big enough to pay for starting them (~1 s each).
-
-    >>> default_workers(3)
-    1
-    """
-    return (os.cpu_count() or 1) if files >= PARALLEL_FROM else 1
-
-
 def _workers(value: str) -> int:
     try:
         workers = int(value)
@@ -316,20 +224,6 @@ def _workers(value: str) -> int:
         msg = f"--workers takes a whole number of processes, at least 1, not {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return workers
-
-
-def print_summary(summary: RunSummary, failed: int, skipped: int, out_dir: Path) -> None:
-    print(
-        f"cleaned {summary.cleaned} file(s) into {out_dir}/ "
-        f"({failed} failed, {skipped} other file(s) passed over)"
-    )
-    kinds = summary.removed_by_kind
-    if kinds:
-        detail = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
-        print(f"removed {sum(kinds.values())} line(s): {detail}")
-    chars_in, chars_out = summary.chars_in, summary.chars_out
-    if chars_in:
-        print(f"characters: {chars_in:,} in, {chars_out:,} out ({chars_out / chars_in:.1%} kept)")
 
 
 def run_explain(args: argparse.Namespace, rules: Rules) -> int:

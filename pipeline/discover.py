@@ -17,8 +17,16 @@ from pathlib import Path, PurePosixPath
 from pipeline.read import file_identity, path_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+# Pages saved under their server's name for them are pages all the same.
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".aspx"})
+# Files of many documents (``pipeline.sources``): each record is an article.
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+WARC_SUFFIXES = frozenset({".warc"})
+CONTAINER_SUFFIXES = JSONL_SUFFIXES | WARC_SUFFIXES
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | CONTAINER_SUFFIXES
+# Unpacked by their magic numbers whatever the name says (``pipeline.unpack``); the name only
+# decides what a folder walk picks up and what the outputs are called.
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 
 
 class InputFile:
@@ -36,14 +44,19 @@ class InputFile:
     another folder, after discovery is never read through.
     """
 
-    __slots__ = ("identity", "output", "source")
+    __slots__ = ("fmt", "identity", "output", "source")
 
     def __init__(
-        self, path: str | os.PathLike[str], relative: str | PurePosixPath, identity: int = 0
+        self,
+        path: str | os.PathLike[str],
+        relative: str | PurePosixPath,
+        identity: int = 0,
+        fmt: str = "",
     ) -> None:
         self.source = os.fspath(path)  # the input, as text
         self.output = str(relative)  # its outputs' name, POSIX-style, without suffix
         self.identity = identity
+        self.fmt = fmt  # text, html or auto given by the user; "": from the name
 
     @property
     def path(self) -> Path:
@@ -66,27 +79,59 @@ class InputFile:
         return f"InputFile({self.source!r}, {self.output!r})"
 
 
-def input_format(path: Path) -> str:
-    """``html`` or ``text``, from the suffix under any ``.gz``.
+def _suffix(name: str) -> str:
+    """The last suffix under any compression suffix, lower-cased ("" when there is none).
 
-    >>> input_format(Path("a/page.html.gz")), input_format(Path("notes.txt"))
-    ('html', 'text')
+    >>> _suffix("page.HTML.gz"), _suffix("crawl.warc.zst"), _suffix("README"), _suffix("x.gz")
+    ('.html', '.warc', '', '')
     """
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    return "html" if suffixes and suffixes[-1] in HTML_SUFFIXES else "text"
+    lowered = name.lower()
+    for packed in COMPRESSED_SUFFIXES:
+        if lowered.endswith(packed):
+            lowered = lowered[: -len(packed)]
+            break
+    stem, dot, suffix = lowered.rpartition(".")
+    return "." + suffix if dot and stem else ""
+
+
+def input_format(path: Path | str) -> str:
+    """``html``, ``text`` or ``auto`` (decided from the content: ``pipeline.sniff``), from the
+    suffix under any compression suffix.
+
+    >>> input_format(Path("a/page.php.gz")), input_format("notes.txt"), input_format("page")
+    ('html', 'text', 'auto')
+    """
+    suffix = _suffix(os.fspath(path).rpartition("/")[2])
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    return "text" if suffix in TEXT_SUFFIXES else "auto"
+
+
+def container_kind(path: Path | str) -> str | None:
+    """``jsonl`` or ``warc`` for a file of many documents, from its name; else None.
+
+    >>> container_kind("crawl.warc.gz"), container_kind("a/data.jsonl.zst"), container_kind("a.txt")
+    ('warc', 'jsonl', None)
+    """
+    suffix = _suffix(os.fspath(path).rpartition("/")[2])
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    return "warc" if suffix in WARC_SUFFIXES else None
 
 
 def strip_input_suffixes(name: str) -> str:
-    """The name without ``.gz`` and the text/HTML suffix under it.
+    """The name without a compression suffix and the input suffix under it.
 
     >>> strip_input_suffixes("story.txt.gz"), strip_input_suffixes("v1.2 notes")
     ('story', 'v1.2 notes')
+    >>> strip_input_suffixes("crawl.warc.gz"), strip_input_suffixes("page.aspx.bz2")
+    ('crawl', 'page')
     """
     stem = name
-    if stem.lower().endswith(".gz"):
-        stem = stem[:-3]
+    for packed in COMPRESSED_SUFFIXES:
+        if stem.lower().endswith(packed) and len(stem) > len(packed):
+            stem = stem[: -len(packed)]
+            break
     for suffix in INPUT_SUFFIXES:
         if stem.lower().endswith(suffix) and len(stem) > len(suffix):
             return stem[: -len(suffix)]
@@ -94,9 +139,26 @@ def strip_input_suffixes(name: str) -> str:
 
 
 def is_input_name(name: str) -> bool:
-    """Files a folder walk picks up: text or HTML, maybe gzipped; no hidden files."""
-    lowered = name.lower().removesuffix(".gz")
-    return not name.startswith(".") and any(lowered.endswith(s) for s in INPUT_SUFFIXES)
+    """Files a folder walk picks up: text, HTML, JSONL or WARC, maybe compressed, and names
+    with no suffix at all (a page saved as ``index``: its content decides); no hidden files.
+
+    >>> is_input_name("a.html.bz2"), is_input_name("index"), is_input_name("a.pdf")
+    (True, True, False)
+    """
+    if name.startswith("."):
+        return False
+    suffix = _suffix(name)
+    return suffix in INPUT_SUFFIXES or (suffix == "" and "." not in name)
+
+
+def passed_over_reason(name: str) -> str:
+    """Why a folder walk left a file out that is not hidden and not a link.
+
+    >>> passed_over_reason("scan.pdf")
+    'not a text, HTML, JSONL or WARC file name (.pdf)'
+    """
+    suffix = _suffix(name) or "." + name.rpartition(".")[2]
+    return f"not a text, HTML, JSONL or WARC file name ({suffix})"
 
 
 @dataclass(frozen=True)
@@ -104,7 +166,9 @@ class Discovery:
     """What a walk over the inputs found."""
 
     inputs: list[InputFile]
-    skipped: list[Path]  # not text/HTML, hidden, or a symbolic link inside a folder
+    # Not an input's name, hidden, a symbolic link inside a folder, or in the output folder;
+    # each with why (``-v`` lists them).
+    skipped: list[tuple[Path, str]]
     # Inputs (or folders) that cannot be cleaned, with why: their outputs would overwrite
     # another input's outputs or an input, or land inside an input folder; unreadable folders.
     conflicts: list[tuple[Path, str]]
@@ -120,7 +184,7 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
     """
     found: list[InputFile] = []  # ``output`` holds the path relative to the root, for now
     cuts = array("I")  # where in each input's path its relative path starts
-    skipped: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     conflicts: list[tuple[Path, str]] = []
     out = out_dir.resolve() if out_dir is not None else None
     real_inside_out: dict[str, str] = {}  # inputs whose real path is inside the output folder
@@ -141,7 +205,7 @@ def discover(inputs: Iterable[Path], out_dir: Path | None = None) -> Discovery:
                 # A walk enters no links: the real path is the root's real path and the rest.
                 _note_inside(real_inside_out, path, join_text(str(real_root), relative), out)
             else:
-                skipped.append(Path(path))
+                skipped.append((Path(path), _why_passed(kind, relative)))
     if len(inputs) > 1:  # one folder's walk never finds a file twice
         found, cuts = _once_each(found, cuts)
     unique = _unique_outputs(_name_outputs(found, cuts), conflicts)
@@ -173,9 +237,20 @@ def output_is_input(inputs: Iterable[Path], out_dir: Path) -> Path | None:
     return next((p for p in inputs if p.is_dir() and p.resolve() == out), None)
 
 
-# What a walk found: an input candidate, or a file passed over (hidden, a symbolic link, or
-# inside the output folder).
-_FILE, _PASSED = 0, 1
+# What a walk found: an input candidate, or a file passed over (hidden or in a hidden folder,
+# a symbolic link, or inside the output folder).
+_FILE, _HIDDEN, _LINK, _IN_OUTPUT = 0, 1, 2, 3
+_WHY_PASSED = {
+    _HIDDEN: "hidden (its name, or a folder's above it, starts with a dot)",
+    _LINK: "a symbolic link; links inside folders are not followed",
+    _IN_OUTPUT: "inside the output folder",
+}
+
+
+def _why_passed(kind: int, relative: str) -> str:
+    return _WHY_PASSED.get(kind) or passed_over_reason(relative.rpartition("/")[2])
+
+
 # What a folder entry is, as os.walk sees it (not following links into folders).
 _ENTRY_FILE, _ENTRY_LINK, _ENTRY_FOLDER, _ENTRY_LINKED_FOLDER = 0, 1, 2, 3
 
@@ -205,7 +280,7 @@ def _walk(
     real, out = str(real_root), None if nested_out is None else str(nested_out)
 
     def visit(
-        folder: str, parent: int | None, prefix: str, passed: bool
+        folder: str, parent: int | None, prefix: str, passed: int
     ) -> Iterator[tuple[str, str, int, int]]:
         try:
             fd = os.open(
@@ -226,16 +301,26 @@ def _walk(
             for name, kind, identity in entries:
                 relative = prefix + name
                 path = lead + relative
-                hidden = passed or name.startswith(".") or join_text(real, relative) == out
+                hidden = passed or (
+                    _HIDDEN
+                    if name.startswith(".")
+                    else _IN_OUTPUT
+                    if join_text(real, relative) == out
+                    else _FILE
+                )
                 if kind == _ENTRY_FOLDER:
                     yield from visit(path, fd, relative + "/", hidden)
                 elif kind != _ENTRY_LINKED_FOLDER:
-                    passed_over = hidden or kind == _ENTRY_LINK
-                    yield path, relative, _PASSED if passed_over else _FILE, identity
+                    yield (
+                        path,
+                        relative,
+                        hidden or (_LINK if kind == _ENTRY_LINK else _FILE),
+                        identity,
+                    )
         finally:
             os.close(fd)
 
-    return visit(base, None, "", False)
+    return visit(base, None, "", _FILE)
 
 
 # Folders are opened only to be listed, never through a link.

@@ -31,7 +31,6 @@ from typing import Any
 import ftfy
 
 from pipeline import __version__
-from pipeline.corpus import CORPUS_NAME, write_corpus
 from pipeline.discover import InputFile, join_text
 from pipeline.errors import InputError, OutputError
 from pipeline.io import (
@@ -43,6 +42,7 @@ from pipeline.io import (
 )
 from pipeline.read import open_regular
 from pipeline.rules import Rules
+from pipeline.sinks.corpus import CORPUS_NAME, write_corpus
 from pipeline.state import (
     RACY_NS,
     SECOND_NS,

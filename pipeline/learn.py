@@ -14,7 +14,7 @@ import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from pipeline.batch import BatchItem, RulesSpec
+from pipeline.batch import BatchItem, RulesSpec, from_item
 from pipeline.discover import InputFile
 from pipeline.errors import CleaningError
 from pipeline.io import atomic_write_all, output_paths, read_sidecar
@@ -51,7 +51,7 @@ def count_one(item: InputFile, spec: RulesSpec, limits: Limits, site_from: str |
     rules = spec.load()
     try:
         article = prepare_file(item.path, rules=rules, limits=limits, identity=item.identity,
-                               site=fallback)  # fmt: skip
+                               site=fallback, fmt=item.fmt or None)  # fmt: skip
     except CleaningError:
         return None
     lines = line_fingerprints((s.text for s in article.segments), rules.templates.max_chars)
@@ -61,7 +61,7 @@ def count_one(item: InputFile, spec: RulesSpec, limits: Limits, site_from: str |
 def _count_batch(
     items: Sequence[BatchItem], spec: RulesSpec, limits: Limits, site_from: str | None
 ) -> list[Counted]:
-    return [count_one(InputFile(*item), spec, limits, site_from) for item in items]
+    return [count_one(from_item(item), spec, limits, site_from) for item in items]
 
 
 def _count_star(args: tuple[Sequence[BatchItem], RulesSpec, Limits, str | None]) -> list[Counted]:

@@ -30,7 +30,7 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from itertools import islice
@@ -46,6 +46,7 @@ from pipeline.batch import (
     batches,
     clean_one,
     exit_with_parent,
+    from_item,
     in_groups,
 )
 from pipeline.commit import Group, Staged
@@ -61,6 +62,7 @@ HARD_LIMIT_GRACE_SECONDS = 2.0
 # A new worker has this long to say it is ready (it only loads the rules).
 START_SECONDS = 300.0
 FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
+STREAM_BATCH = 50  # documents a batch from a stream: small, as each holds its bytes
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.clean", "pipeline.supervise"])
 _GO = "go"
@@ -83,7 +85,7 @@ def _serve(conn: Connection) -> None:
             conn.send(_GO)
             loaded.add(spec)
         group = Group()
-        result = clean_one(InputFile(*item), Path(out_dir), rules, Limits(**limits), group)
+        result = clean_one(from_item(item), Path(out_dir), rules, Limits(**limits), group)
         conn.send((result.to_json(), *group.take()))
 
 
@@ -118,9 +120,9 @@ class Worker:
         if result is None:  # still busy: stopped at the limit
             self.stop()
             _sweep_after(item, out_dir)
-            name = path_text(item[0])
+            name = path_text(from_item(item).source)
             over = over_time_message(name, limits.max_seconds)
-            return FileResult.failed(InputFile(*item), over), (), 0
+            return FileResult.failed(from_item(item), over), (), 0
         return self._died(item, out_dir), (), 0
 
     def _receive(self, seconds: float) -> object:
@@ -142,7 +144,7 @@ class Worker:
             f"the process cleaning it {how} (out of memory?); check the file, or lower the "
             "size limit (--max-bytes)"
         )
-        return FileResult.failed(InputFile(*item), error)
+        return FileResult.failed(from_item(item), error)
 
     @property
     def alive(self) -> bool:
@@ -166,7 +168,7 @@ def _sweep_after(item: BatchItem, out_dir: str) -> None:
     """Remove the temporary files a stopped worker may have left for ``item``'s outputs (the
     run holds the output lock, so no one else writes them)."""
     with contextlib.suppress(OutputError):  # else the next run sweeps them
-        sweep_temporaries(output_paths(Path(out_dir), InputFile(*item)))
+        sweep_temporaries(output_paths(Path(out_dir), from_item(item)))
 
 
 class Supervisor:
@@ -196,7 +198,7 @@ class Supervisor:
             return result
 
         try:
-            yield from in_groups((InputFile(*item) for item in items), group, clean)
+            yield from in_groups((from_item(item) for item in items), group, clean)
         finally:
             group.discard()  # only when the caller stopped early: the next run cleans those
             self._give(worker)
@@ -222,7 +224,7 @@ class Supervisor:
 
 
 def clean_in_processes(
-    items: list[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
+    items: Iterable[InputFile], out_dir: Path, spec: RulesSpec, limits: Limits, workers: int
 ) -> Iterator[FileResult]:
     """Clean ``items`` on ``workers`` stoppable worker processes; yield the results in input
     order. The library's batch API with the hard time limit: the CLI cleans this way.
@@ -233,7 +235,14 @@ def clean_in_processes(
     that met it; the other batches meet it too and stop on their own.
     """
     supervisor = Supervisor(workers)
-    groups = batches(items, None, workers)
+    stream = iter(items)
+    # A list is cut to keep every worker busy to the end; a stream (the records of JSONL and
+    # WARC files, read as they are cleaned) in batches of a fixed size.
+    groups = (
+        batches(items, None, workers)
+        if isinstance(items, list)
+        else iter(lambda: list(islice(stream, STREAM_BATCH)), [])
+    )
 
     def run(group: list[InputFile]) -> list[FileResult]:
         return list(supervisor.clean([as_item(i) for i in group], str(out_dir), spec, limits))

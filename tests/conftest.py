@@ -73,3 +73,54 @@ def raw(tmp_path: Path) -> Path:
     for seed in SEED_FILES:
         shutil.copy(seed, folder / seed.name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[dict[str, str]]:
+    """A moto S3 server on 127.0.0.1 with ``s3://bucket/raw/`` filled; the environment
+    variables that point a command at it, with credentials of its own (and no config file
+    of the user's)."""
+    import gzip
+    import json
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    from tests.warcs import crawl, gzipped
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")  # fmt: skip
+    client.create_bucket(Bucket="bucket")
+    text, page = (
+        SEED_FILES[0].read_bytes(),
+        (ROOT / "tests" / "fixtures" / "page.html").read_bytes(),
+    )
+    objects = {
+        "raw/story.txt": text,
+        "raw/sub/page.php": page,
+        "raw/feed.jsonl.gz": gzip.compress(
+            json.dumps({"id": "r1", "text": text.decode()}).encode()
+        ),
+        "raw/crawl.warc.gz": gzipped(crawl(page, text)),
+        "raw/scan.pdf": b"%PDF-1.7",
+    }
+    for key, body in objects.items():
+        client.put_object(Bucket="bucket", Key=key, Body=body)
+    yield env
+    server.stop()

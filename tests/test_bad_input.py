@@ -172,7 +172,7 @@ def test_symlinks_out_of_the_input_folder_are_not_followed(tmp_path: Path, capsy
     assert main(["clean", str(raw), "--out", str(out)]) == 0
     assert "cleaned 1 file(s)" in capsys.readouterr().out
     written = sorted(p.name for p in out.rglob("*") if p.is_file())
-    assert written == [".article-clean.lock", "story.json", "story.txt"]
+    assert written == [".article-clean.lock", "articles.jsonl", "story.json", "story.txt"]
 
 
 def test_unreadable_file_and_named_pipe_fail_alone(tmp_path: Path) -> None:
@@ -288,7 +288,7 @@ def test_long_file_names_clean_or_fail_clearly(tmp_path: Path, capsys) -> None:
     assert f"{raw}/{too_long}.txt: cannot write {out}/{too_long}.json: File name too long" in err
     assert "give the input a shorter name" in err
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".article-clean.lock", f"{fits}.json", f"{fits}.txt"]
+    assert names == [".article-clean.lock", f"{fits}.json", f"{fits}.txt", "articles.jsonl"]
 
 
 def _swap_for_link(path: Path, target: Path) -> None:
@@ -405,7 +405,7 @@ def test_the_time_limit_stops_a_file_inside_one_step_in_the_cli(tmp_path: Path) 
     )
     assert "cleaned 2 file(s)" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        ".article-clean.lock", "a.json", "a.txt", "z.json", "z.txt"
+        ".article-clean.lock", "a.json", "a.txt", "articles.jsonl", "z.json", "z.txt"
     ]  # fmt: skip
 
 

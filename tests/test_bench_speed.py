@@ -165,3 +165,21 @@ def test_the_readme_s_benchmark_commands_are_what_make_runs() -> None:
         if "--only" in ran:
             jobs = ran.split("--only", 1)[1].split()[0].split(",")
             assert set(jobs) <= set(speed.MODES), (line, jobs)
+
+
+def test_the_jsonl_and_warc_jobs_hold_every_input_once(tmp_path: Path, dev_corpus: Path) -> None:
+    from collections import Counter
+
+    from bench.containers import build_jsonl, build_warc
+    from pipeline.discover import discover
+    from pipeline.sources import expand
+
+    made = build_corpus(tmp_path / "corpus", 4, find_sources(dev_corpus))
+    build_jsonl(made, tmp_path / "c.jsonl")
+    build_warc(made, tmp_path / "c.warc.gz", tmp_path / "pages")
+    found = discover([tmp_path / "c.jsonl", tmp_path / "c.warc.gz"])
+    passed: Counter[str] = Counter()
+    documents = list(expand(found.inputs, 10_000_000, passed))
+    assert [d.fmt for d in documents] == ["text", "text", "text", "html", *["html"] * 4]
+    assert not passed and not any(getattr(d, "error", None) for d in documents)
+    assert len(list((tmp_path / "pages").iterdir())) == 4

@@ -33,7 +33,8 @@ def test_clean_folder_writes_body_and_sidecar_per_input(raw: Path, tmp_path: Pat
     stems = [s.stem for s in SEED_FILES]
     expected = [f"{s}.{ext}" for s in stems for ext in ("json", "txt")]
     lock = ".article-clean.lock"  # held while a run writes; stays, empty
-    assert written == sorted([*expected, "nested/copy.json", "nested/copy.txt", lock])
+    corpus = "articles.jsonl"  # the corpus of the run's articles
+    assert written == sorted([*expected, "nested/copy.json", "nested/copy.txt", lock, corpus])
     sidecar = json.loads((out / f"{stems[1]}.json").read_text())
     assert sidecar["title"] == "Russia-Ukraine Peace Talks: The Proposal"
     assert sidecar["source"]["path"] == str(raw / SEED_FILES[1].name)
@@ -49,7 +50,7 @@ def test_outputs_are_byte_identical_across_runs(raw: Path, tmp_path: Path) -> No
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
 
     first = files(tmp_path / "a")
-    assert len(first) == 7  # three bodies, three sidecars, the lock file
+    assert len(first) == 8  # three bodies, three sidecars, the corpus, the lock file
     assert first == files(tmp_path / "b")
 
 

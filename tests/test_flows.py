@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pipeline.cli import main as cli_main
+from pipeline.sinks.corpus import CORPUS_FIELDS
 from pipeline.state import STATE_NAME
 from tests.conftest import ROOT, SEED_FILES
 
@@ -45,9 +46,7 @@ def test_one_run_writes_every_output_like_the_cli(raw: Path, tmp_path: Path) -> 
     assert report["removed_by_kind"]["caption"] == 9
     cli_out = tmp_path / "cli"
     assert cli_main(["clean", str(raw), "--out", str(cli_out), "-q"]) == 0
-    flow_files = outputs(out)
-    assert flow_files.pop("articles.jsonl")
-    assert flow_files == outputs(cli_out)
+    assert outputs(out) == outputs(cli_out)  # the corpus too
 
 
 def test_run_publishes_markdown_and_table_artifacts(raw: Path, tmp_path: Path) -> None:
@@ -74,13 +73,10 @@ def test_corpus_is_one_json_record_per_article(raw: Path, tmp_path: Path) -> Non
     records = [json.loads(line) for line in lines]
     assert [r["id"] for r in records] == sorted([*(s.stem for s in SEED_FILES), "page"])
     for record in records:
-        assert set(record) == {
-            "id", "text", "title", "language", "source_path", "source_sha256",
-            "url", "date", "author", "site_name",
-        }  # fmt: skip
+        assert list(record) == list(CORPUS_FIELDS)  # every field, always a string
         assert record["text"] == (out / f"{record['id']}.txt").read_text().rstrip("\n")
     assert records[1]["title"] == "Russia-Ukraine Peace Talks: The Proposal"
-    assert records[1]["url"] is None
+    assert records[1]["url"] == ""
     page = records[2]
     assert (page["title"], page["site_name"], page["date"]) == (
         "Flood defences hold as river peaks in York",
@@ -398,3 +394,45 @@ def test_a_link_planted_as_runs_is_never_written_or_pruned_through(
     assert "_runs is a symbolic link, which a run never writes through" in str(state.message)
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.json"]
     assert (out / "_runs").is_symlink()
+
+
+def test_jsonl_and_warc_records_in_the_folder_are_cleaned_on_every_run(
+    raw: Path, tmp_path: Path
+) -> None:
+    """Files of their own are skipped when current; records have no file of their own to
+    fingerprint, so they are cleaned again, to the same bytes; the corpus holds both."""
+    from tests.warcs import crawl, gzipped
+
+    page = (ROOT / "tests" / "fixtures" / "page.html").read_bytes()
+    text = SEED_FILES[0].read_text()
+    lines = [{"id": "j1", "text": text}, {"id": "j2", "html": page.decode()}, {"id": "j3"}]
+    (raw / "feed.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    (raw / "crawl.warc.gz").write_bytes(gzipped(crawl(page, b"A story of one line.\n")))
+    out = tmp_path / "clean"
+    state, report = run_flow(raw, out, parquet=True)
+    assert state.is_failed()  # j3 has no text
+    assert report["files"] == {"seen": 7, "cleaned": 6, "skipped": 0, "failed": 1}
+    assert (
+        "feed.jsonl line 3 (id j3): the record has no 'html' or 'text'"
+        in (report["failures"][0]["error"])
+    )
+    assert (out / "feed" / "j1.txt").read_bytes() == (
+        out / f"{SEED_FILES[0].stem}.txt"
+    ).read_bytes()
+    first = outputs(out)
+    ids = [json.loads(line)["id"] for line in first["articles.jsonl"].decode().splitlines()]
+    assert len(ids) == 6 and "feed/j2" in ids and "articles.parquet" in first
+    state, report = run_flow(raw, out, parquet=True)
+    assert report["files"] == {"seen": 7, "cleaned": 4, "skipped": 2, "failed": 1}
+    assert outputs(out) == first
+
+
+def test_the_flow_refuses_remote_locations_before_starting() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.clean_folder", "--out", "s3://bucket/out"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "clean-folder: s3://bucket/out: remote locations are not supported; give a local path\n"
+    )

@@ -261,3 +261,29 @@ def test_a_bad_input_or_a_stray_file_in_templates_does_not_stop_learning(tmp_pat
         "heartlands", "ynet"
     ]  # fmt: skip
     assert sidecar(out, "ynet/a0")["template"]["documents"] == 6  # type: ignore[index]
+
+
+def test_learning_beside_a_jsonl_file_cleans_its_records_and_needs_an_output_folder(
+    tmp_path: Path,
+) -> None:
+    """A JSONL file among the sites: its records are cleaned (with the templates of the site
+    their page names, if any) but not counted; learning keeps its sets in ``OUT``, so it
+    cannot write to stdout."""
+    import json
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    seed_sites(raw)
+    body = (raw / "ynet/a0.txt").read_text(encoding="utf-8")
+    (raw / "feed.jsonl").write_text(json.dumps({"id": "r1", "text": body}) + "\n")
+    result = run_cli("clean", str(raw), "--out", str(out), "--learn-templates")
+    assert result.returncode == 0, result.stderr
+    assert (out / "feed/r1.txt").is_file()
+    assert sidecar(out, "ynet/a0")["template"]["documents"] == 6  # type: ignore[index]
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (out / "_templates").iterdir()) == [
+        "heartlands", "ynet"
+    ]  # fmt: skip
+    alone = run_cli("clean", str(raw / "ynet/a0.txt"), "--learn-templates")
+    assert alone.returncode == 2
+    assert "--learn-templates keeps what it learns in OUT/_templates: give --out DIR" in (
+        alone.stderr
+    )

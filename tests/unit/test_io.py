@@ -39,7 +39,7 @@ def test_discover_names_outputs_without_suffixes_and_avoids_collisions(tmp_path:
     assert names["z.text"] == PurePosixPath("sub/z")
     assert names["a.txt"] == PurePosixPath("a.txt")
     assert names["a.html"] == PurePosixPath("a.html")
-    assert sorted(p.name for p in found.skipped) == [".hidden.txt", "notes.md"]
+    assert sorted(p.name for p, _ in found.skipped) == [".hidden.txt", "notes.md"]
     assert len({item.relative for item in found.inputs}) == len(found.inputs)
 
 
@@ -56,7 +56,7 @@ def test_an_output_folder_inside_the_input_folder_is_not_walked(tmp_path: Path) 
     _write(tmp_path / "raw" / "clean" / "a.txt")
     found = discover([tmp_path / "raw"], tmp_path / "raw" / "clean")
     assert [i.path for i in found.inputs] == [tmp_path / "raw" / "a.txt"]
-    assert found.skipped == [tmp_path / "raw" / "clean" / "a.txt"]
+    assert found.skipped == [(tmp_path / "raw" / "clean" / "a.txt", "inside the output folder")]
     # and an input folder inside the output folder is walked as usual
     inside = discover([tmp_path / "raw"], tmp_path)
     assert len(inside.inputs) == 2
@@ -88,7 +88,8 @@ def test_discover_does_not_follow_symlinks_inside_folders(tmp_path: Path) -> Non
     (raw / "link.txt").symlink_to(outside)
     found = discover([raw])
     assert found.inputs == []
-    assert found.skipped == [raw / "link.txt"]
+    assert [path for path, _ in found.skipped] == [raw / "link.txt"]
+    assert "symbolic link" in found.skipped[0][1]
 
 
 def test_write_outputs_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ import pytest
 
 import pipeline.incremental
 from pipeline import clean_file, load_rules
-from pipeline.corpus import CORPUS_NAME
 from pipeline.discover import InputFile, discover
 from pipeline.incremental import Plan, confirm_fresh, finish_corpus, plan_run
 from pipeline.io import write_outputs
 from pipeline.rules import Rules
+from pipeline.sinks.corpus import CORPUS_NAME
 from pipeline.state import STATE_NAME, load_state
 from tests.conftest import SEED_FILES
 
