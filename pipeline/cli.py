@@ -230,10 +230,10 @@ def run_explain(args: argparse.Namespace, rules: Rules) -> int:
     if not args.file.exists() and not args.file.is_symlink():
         print(one_line(f"article-clean: no such file: {args.file}"), file=sys.stderr)
         return EXIT_USAGE
-    from pipeline.clean import clean_file  # only here: a cleaning run's workers import it
+    from pipeline.supervise import clean_file_stoppable
 
-    try:
-        article = clean_file(args.file, rules=rules, limits=limits_from(args))
+    try:  # on a process of its own: the time limit stops it wherever it is
+        article = clean_file_stoppable(args.file, rules=rules, limits=limits_from(args))
     except CleaningError as exc:
         print(one_line(f"article-clean: {in_command_terms(str(exc))}"), file=sys.stderr)
         return EXIT_FAILED

@@ -16,6 +16,10 @@ does (``batch.exit_with_parent``). A worker that dies by itself (out of memory, 
 fails the file it had, with why, and is replaced. Outputs are those of cleaning in one
 process, byte for byte.
 
+One document outside a run (``article-clean explain``, or the library's
+:func:`clean_file_stoppable`) is cleaned the same way, on a process of its own that returns
+the article instead of writing it.
+
 A worker only stages a file's outputs (``pipeline.commit``) and says where; the process that
 supervises commits them, a group at a time, and gives out the results once committed. A
 worker stopped at the limit therefore loses nothing but the file it had: the outputs it
@@ -36,6 +40,7 @@ from dataclasses import asdict
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.batch import (
     IN_FLIGHT_PER_WORKER,
@@ -48,13 +53,18 @@ from pipeline.batch import (
     exit_with_parent,
     from_item,
     in_groups,
+    unexpected,
 )
 from pipeline.commit import Group, Staged
 from pipeline.discover import InputFile
-from pipeline.errors import OutputError
+from pipeline.errors import CleaningError, LimitError, OutputError
 from pipeline.io import output_paths, sweep_temporaries
 from pipeline.limits import Limits, over_time_message
 from pipeline.read import path_text
+
+if TYPE_CHECKING:
+    from pipeline.article import Article
+    from pipeline.rules import Rules
 
 # Beyond the limit, for what the library's own check does not cover (reading, writing) and
 # for that check to stop the file first, with the same message, when it can.
@@ -260,3 +270,73 @@ def clean_in_processes(
             for future in pending:
                 future.cancel()
             supervisor.close()
+
+
+def clean_file_stoppable(
+    path: str | Path, *, rules: Rules | None = None, limits: Limits | None = None
+) -> Article:
+    """``clean.clean_file`` under the hard time limit: on a process of its own, stopped if
+    it outlasts ``limits.max_seconds`` (and the grace), whatever step it is in. Raises what
+    ``clean_file`` raises, a :class:`LimitError` when stopped, a :class:`CleaningError` when
+    the process dies. In a daemonic process (which may not start one) it cleans in-process,
+    with the limit checked between steps."""
+    limits = limits or Limits()
+    if multiprocessing.current_process().daemon:
+        from pipeline.clean import clean_file
+
+        return clean_file(path, rules=rules, limits=limits)
+    conn, child = _CONTEXT.Pipe(duplex=False)
+    process = _CONTEXT.Process(
+        target=_clean_one_file, args=(child, str(path), rules, limits), daemon=True
+    )
+    process.start()
+    child.close()
+    try:
+        answer = _answer(conn, limits)
+    finally:
+        process.kill()  # a no-op once it has returned
+        process.join()
+        conn.close()
+    name = path_text(Path(path))
+    if answer is None:
+        raise LimitError(over_time_message(name, limits.max_seconds))
+    if isinstance(answer, BaseException):
+        code = process.exitcode
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
+        msg = f"{name}: the process cleaning it {how} (out of memory?); check the file"
+        raise CleaningError(msg) from answer
+    done, value = answer
+    if not done:
+        raise value
+    article: Article = value
+    return article
+
+
+def _answer(conn: Connection, limits: Limits) -> tuple[bool, Any] | BaseException | None:
+    """The process's (done, value); None when it outlasts the limit (its clock starts when it
+    says it is ready, as a worker's does); the exception when it died."""
+    try:
+        if not conn.poll(START_SECONDS) or conn.recv() != _GO:
+            return EOFError("it did not start")
+        if not conn.poll(limits.max_seconds + HARD_LIMIT_GRACE_SECONDS):
+            return None
+        answer: tuple[bool, Any] = conn.recv()
+    except (EOFError, OSError) as exc:
+        return exc
+    return answer
+
+
+def _clean_one_file(conn: Connection, path: str, rules: Rules | None, limits: Limits) -> None:
+    parent = os.getppid()
+    if parent == 1:  # orphaned before it started
+        return
+    exit_with_parent(parent)
+    from pipeline.clean import clean_file
+
+    conn.send(_GO)
+    try:
+        conn.send((True, clean_file(path, rules=rules, limits=limits)))
+    except CleaningError as exc:
+        conn.send((False, exc))
+    except Exception as exc:  # as a run reports it: the file fails, with why
+        conn.send((False, CleaningError(f"{path}: {unexpected(exc)}")))

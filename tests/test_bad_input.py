@@ -20,7 +20,7 @@ from pipeline.errors import InputError, LimitError
 from pipeline.limits import Limits
 from pipeline.read import path_text
 from pipeline.rules import load_rules
-from pipeline.supervise import clean_in_processes
+from pipeline.supervise import clean_file_stoppable, clean_in_processes
 from tests.bad_inputs import CASES, WORDS, Case, huge_page, make_fifo, write_cases
 from tests.processes import run_cli
 
@@ -417,6 +417,36 @@ def test_the_time_limit_stops_a_file_inside_one_step_in_the_batch_api(tmp_path: 
     results = list(clean_in_processes(found.inputs, out, RulesSpec(), limits, workers=2))
     assert [r.status for r in results] == ["cleaned", "failed", "cleaned"]
     assert _stopped_at_the_limit(results[1].error, raw), results[1].error
+
+
+def test_the_time_limit_stops_explain_inside_one_step(tmp_path: Path) -> None:
+    """``explain`` cleans one file outside a run: on a process of its own, so the limit
+    stops it too, with the run's message, exit 1 (it ran for minutes before)."""
+    raw = _folder_with_a_huge_page(tmp_path)
+    result = run_cli("explain", str(raw / "huge.html"), "--max-seconds", "2", timeout=45)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"article-clean: {raw}/huge.html: cleaning took longer than the time limit of 2 s and "
+        "was stopped; raise the limit (--max-seconds) or check that the file is an article\n"
+    )
+    assert result.stdout == ""
+
+
+def test_clean_file_stoppable_is_clean_file_with_a_hard_limit(tmp_path: Path) -> None:
+    """The library's one-file call under the hard limit: the same article as ``clean_file``
+    (its sidecar, byte for byte), the same error for a bad file, and a stop for a step that
+    outlasts the limit."""
+    raw = _folder_with_a_huge_page(tmp_path)
+    rules = load_rules()
+    ours = clean_file_stoppable(raw / "a.txt", rules=rules)
+    assert ours.to_json() == clean_file(raw / "a.txt", rules=rules).to_json()
+    (raw / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    with pytest.raises(CleaningError) as theirs:
+        clean_file(raw / "b.txt")
+    with pytest.raises(type(theirs.value), match=re.escape(str(theirs.value))):
+        clean_file_stoppable(raw / "b.txt")
+    with pytest.raises(LimitError, match="huge.html: cleaning took longer than the time limit"):
+        clean_file_stoppable(raw / "huge.html", limits=Limits(max_seconds=2))
 
 
 def test_a_worker_that_dies_fails_only_the_file_it_had(tmp_path: Path) -> None:
