@@ -152,11 +152,15 @@ def clean_batch_task(
 @task(cache_policy=NO_CACHE, retries=2, retry_condition_fn=_infrastructure_error)
 def count_batch_task(
     items: list[BatchItem], spec: dict[str, Any], limits: dict[str, Any], site_from: str | None,
-    path: str,
+    path: str, workers: int, inline: bool,
 ) -> int:  # fmt: skip
-    """Count the lines of one batch (``pipeline.learn``) into the file ``path``; return how
-    many documents it counted."""
-    return count_to_file(items, RulesSpec(**spec), Limits(**limits), site_from, Path(path))
+    """Count the lines of one batch (``pipeline.learn``) into the file ``path``, each input on
+    a stoppable worker process as cleaning does (in this process when it may start none);
+    return how many documents it counted."""
+    daemonic = multiprocessing.current_process().daemon
+    counting = None if daemonic else supervisor((os.cpu_count() or 1) if inline else workers)
+    return count_to_file(items, RulesSpec(**spec), Limits(**limits), site_from, Path(path),
+                         counting)  # fmt: skip
 
 
 def learn_sites(inputs: list[InputFile], job: Job) -> tuple[RulesSpec, dict[str, TemplateSet]]:
@@ -167,7 +171,9 @@ def learn_sites(inputs: list[InputFile], job: Job) -> tuple[RulesSpec, dict[str,
     scratch = fresh_scratch(job.out)
     paths = [scratch / f"{k:08d}.jsonl" for k in range(len(count_batches(inputs)))]
     futures = [
-        count_batch_task.submit(group, spec, limits, job.site_from, str(path))
+        count_batch_task.submit(
+            group, spec, limits, job.site_from, str(path), job.workers, job.inline
+        )
         for group, path in zip(count_batches(inputs), paths, strict=True)
     ]
     for future in futures:

@@ -10,15 +10,21 @@ counted in that order, so the sets do not depend on the number of workers.
 from __future__ import annotations
 
 import json
-import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from pipeline.batch import BatchItem, RulesSpec, from_item
 from pipeline.discover import InputFile
 from pipeline.errors import CleaningError
 from pipeline.io import atomic_write_all, output_paths, read_sidecar
 from pipeline.limits import Limits
+from pipeline.rules import Rules
+from pipeline.supervise import HARD_LIMIT_GRACE_SECONDS, Supervisor
 from pipeline.templates import (
     COUNTING_FOLDER,
     RULE_ID,
@@ -58,14 +64,22 @@ def count_one(item: InputFile, spec: RulesSpec, limits: Limits, site_from: str |
     return article.site or fallback, list(lines.items())
 
 
-def _count_batch(
-    items: Sequence[BatchItem], spec: RulesSpec, limits: Limits, site_from: str | None
+def count_batch(
+    items: Sequence[BatchItem],
+    spec: RulesSpec,
+    limits: Limits,
+    site_from: str | None,
+    supervisor: Supervisor | None = None,
 ) -> list[Counted]:
-    return [count_one(from_item(item), spec, limits, site_from) for item in items]
-
-
-def _count_star(args: tuple[Sequence[BatchItem], RulesSpec, Limits, str | None]) -> list[Counted]:
-    return _count_batch(*args)
+    """Count a batch, each input on one of ``supervisor``'s stoppable workers (an input that
+    outlasts the time limit counts as nothing); without one, in this process, where the
+    limit is checked between steps."""
+    if supervisor is None:
+        return [count_one(from_item(item), spec, limits, site_from) for item in items]
+    seconds = limits.max_seconds + HARD_LIMIT_GRACE_SECONDS
+    settings = asdict(limits)
+    jobs = ((_count_job, spec, (item, spec, settings, site_from)) for item in items)
+    return [_counted(answer) for answer in supervisor.each(jobs, seconds)]
 
 
 def count_inputs(
@@ -75,15 +89,42 @@ def count_inputs(
     site_from: str | None,
     workers: int,
 ) -> Iterator[Counted]:
-    """Every input's site and lines, in input order, counted on ``workers`` processes."""
-    groups = ((batch, spec, limits, site_from) for batch in count_batches(items))
-    if workers <= 1 or len(items) <= COUNT_BATCH:
-        for group in groups:
-            yield from _count_star(group)
-        return
-    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for counted in pool.imap(_count_star, groups):  # in order, a few batches ahead
-            yield from counted
+    """Every input's site and lines, in input order, each counted on a stoppable worker
+    process (``pipeline.supervise``): one that outlasts the time limit is stopped wherever
+    it is and counts as no document (cleaning it then fails with the limit's message).
+    ``workers`` processes count batches side by side, a few batches ahead at most."""
+    supervisor = Supervisor(workers)
+
+    def run(batch: Sequence[BatchItem]) -> list[Counted]:
+        return count_batch(batch, spec, limits, site_from, supervisor)
+
+    groups = iter(count_batches(items))
+    with ThreadPoolExecutor(max_workers=supervisor.size) as threads:
+        pending = deque(threads.submit(run, g) for g in islice(groups, 2 * supervisor.size))
+        try:
+            while pending:
+                done = pending.popleft().result()
+                pending.extend(threads.submit(run, g) for g in islice(groups, 1))
+                yield from done
+        finally:
+            for future in pending:
+                future.cancel()
+            supervisor.close()
+
+
+def _count_job(
+    rules: Rules, item: BatchItem, spec: RulesSpec, limits: dict[str, Any], site_from: str | None
+) -> Counted:
+    """A worker's job (``supervise.Worker.run``): count one input."""
+    return count_one(from_item(item), spec, Limits(**limits), site_from)
+
+
+def _counted(answer: object) -> Counted:
+    """A worker's answer as a count: a stopped or dead worker's input counts as nothing."""
+    if isinstance(answer, tuple) and len(answer) == 1:
+        counted: Counted = answer[0]
+        return counted
+    return None
 
 
 def learn(counted: Iterable[Counted], settings: TemplateSettings) -> dict[str, TemplateSet]:
@@ -157,12 +198,17 @@ def learn_templates(
 
 
 def count_to_file(
-    items: Sequence[BatchItem], spec: RulesSpec, limits: Limits, site_from: str | None, path: Path
+    items: Sequence[BatchItem],
+    spec: RulesSpec,
+    limits: Limits,
+    site_from: str | None,
+    path: Path,
+    supervisor: Supervisor | None = None,
 ) -> int:
-    """Count a batch and write what it counted to ``path`` (JSON lines, atomically): a flow's
-    map step, whose results must stay small (Prefect keeps every task's result to the end).
-    Returns the number of documents."""
-    counted = _count_batch(items, spec, limits, site_from)
+    """Count a batch (:func:`count_batch`) and write what it counted to ``path`` (JSON lines,
+    atomically): a flow's map step, whose results must stay small (Prefect keeps every task's
+    result to the end). Returns the number of documents."""
+    counted = count_batch(items, spec, limits, site_from, supervisor)
     lines = (json.dumps(None if c is None else [c[0], [[f"{k:016x}", t] for k, t in c[1]]],
                         ensure_ascii=False) for c in counted)  # fmt: skip
     atomic_write_all([(path, ("\n".join(lines) + "\n").encode())])

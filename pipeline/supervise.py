@@ -34,7 +34,7 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from itertools import islice
@@ -78,8 +78,14 @@ _CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.clean", "pipeline.s
 _GO = "go"
 
 
+# A job a worker runs: a module-level function (sent by reference) of the loaded rules and
+# its arguments, returning what the worker sends back.
+Job = Callable[..., Any]
+
+
 def _serve(conn: Connection) -> None:
-    """A worker's life: clean the files it is sent, one at a time, until the pipe closes."""
+    """A worker's life: run the jobs it is sent, one at a time, until the pipe closes; each
+    answer is sent as a 1-tuple, so that a job may return None."""
     parent = os.getppid()  # the fork server, which ends when the process it serves does
     if parent == 1:  # it is gone already: this worker was orphaned before it started
         return
@@ -87,16 +93,24 @@ def _serve(conn: Connection) -> None:
     loaded: set[RulesSpec] = set()
     while True:
         try:
-            item, out_dir, spec, limits = conn.recv()
+            job, spec, args = conn.recv()
         except EOFError:
             return
         rules = spec.load()  # cached per spec: loaded once per worker
         if spec not in loaded:  # the clock starts now, not while the rules load
             conn.send(_GO)
             loaded.add(spec)
-        group = Group()
-        result = clean_one(from_item(item), Path(out_dir), rules, Limits(**limits), group)
-        conn.send((result.to_json(), *group.take()))
+        conn.send((job(rules, *args),))
+
+
+def _clean_job(
+    rules: Rules, item: BatchItem, out_dir: str, limits: dict[str, Any]
+) -> tuple[dict[str, Any], Staged, int]:
+    """Clean one input, staging its outputs: its result, and the staged outputs and their
+    size for the supervising process to commit."""
+    group = Group()
+    result = clean_one(from_item(item), Path(out_dir), rules, Limits(**limits), group)
+    return (result.to_json(), *group.take())
 
 
 class Worker:
@@ -115,25 +129,37 @@ class Worker:
         """Clean one file: its result and the outputs it staged, with their size, for the
         caller to commit. If it outlasts its limit, stop this worker (``alive`` is then
         False) and report the file as over the limit."""
-        try:
-            self.conn.send((item, out_dir, spec, asdict(limits)))
-        except OSError:  # it died while idle
-            return self._died(item, out_dir), (), 0
-        if spec not in self.ready:  # one message less a file once the rules are loaded
-            if self._receive(START_SECONDS) != _GO:
-                return self._died(item, out_dir), (), 0
-            self.ready.add(spec)
-        result = self._receive(limits.max_seconds + HARD_LIMIT_GRACE_SECONDS)
-        if isinstance(result, tuple):
-            found, staged, size = result
+        seconds = limits.max_seconds + HARD_LIMIT_GRACE_SECONDS
+        answer = self.run(_clean_job, spec, (item, out_dir, asdict(limits)), seconds)
+        if isinstance(answer, tuple):
+            found, staged, size = answer[0]
             return FileResult.from_json(found), staged, size
-        if result is None:  # still busy: stopped at the limit
-            self.stop()
+        if answer is None:  # stopped at the limit
             _sweep_after(item, out_dir)
             name = path_text(from_item(item).source)
             over = over_time_message(name, limits.max_seconds)
             return FileResult.failed(from_item(item), over), (), 0
         return self._died(item, out_dir), (), 0
+
+    def run(self, job: Job, spec: RulesSpec, args: tuple[Any, ...], seconds: float) -> object:
+        """Run ``job(rules, *args)`` on this worker: its answer as a 1-tuple; None when it
+        outlasts ``seconds`` (counted once the rules are loaded), and the worker is then
+        stopped (``alive`` is False); the exception when the worker died (it is stopped)."""
+        try:
+            self.conn.send((job, spec, args))
+        except OSError as exc:  # it died while idle
+            self.stop()
+            return exc
+        if spec not in self.ready:  # one message less a job once the rules are loaded
+            started = self._receive(START_SECONDS)
+            if started != _GO:
+                self.stop()
+                return started if isinstance(started, BaseException) else EOFError()
+            self.ready.add(spec)
+        answer = self._receive(seconds)
+        if not isinstance(answer, tuple):
+            self.stop()
+        return answer
 
     def _receive(self, seconds: float) -> object:
         """The worker's next message; None when it sends none in time; an exception
@@ -146,7 +172,6 @@ class Worker:
             return exc
 
     def _died(self, item: BatchItem, out_dir: str) -> FileResult:
-        self.stop()
         _sweep_after(item, out_dir)
         code = self.process.exitcode
         how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
@@ -161,7 +186,7 @@ class Worker:
         return self.process.is_alive()
 
     def stop(self) -> None:
-        """End the worker now, whatever it is doing."""
+        """End the worker now, whatever it is doing (again: a no-op)."""
         self.process.kill()
         self.process.join()
         self.conn.close()
@@ -211,6 +236,22 @@ class Supervisor:
             yield from in_groups((from_item(item) for item in items), group, clean)
         finally:
             group.discard()  # only when the caller stopped early: the next run cleans those
+            self._give(worker)
+            self._free.release()
+
+    def each(
+        self, jobs: Iterable[tuple[Job, RulesSpec, tuple[Any, ...]]], seconds: float
+    ) -> Iterator[object]:
+        """Run ``jobs`` one after another on one worker (a fresh one after a stop); yield each
+        answer as :meth:`Worker.run` gives it."""
+        self._free.acquire()
+        worker = self._take()
+        try:
+            for job, spec, args in jobs:
+                if not worker.alive:
+                    worker = Worker()
+                yield worker.run(job, spec, args, seconds)
+        finally:
             self._give(worker)
             self._free.release()
 

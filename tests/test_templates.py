@@ -287,3 +287,25 @@ def test_learning_beside_a_jsonl_file_cleans_its_records_and_needs_an_output_fol
     assert "--learn-templates keeps what it learns in OUT/_templates: give --out DIR" in (
         alone.stderr
     )
+
+
+def test_the_time_limit_stops_a_page_while_learning_too(tmp_path: Path) -> None:
+    """The counting pass reads each input as cleaning does, so a page whose extraction runs
+    for minutes ran for minutes there before cleaning stopped it. Each input is counted on a
+    stoppable worker: the page is stopped at the limit in both passes, counts as nothing, and
+    fails once, with the limit's message; the sites are learned from the rest."""
+    from tests.bad_inputs import huge_page
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    seed_sites(raw)
+    (raw / "ynet/huge.html").write_bytes(huge_page())
+    result = run_cli("clean", str(raw), "--out", str(out), "--learn-templates",
+                     "--max-seconds", "2", timeout=60)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"{raw}/ynet/huge.html: cleaning took longer than the time limit of 2 s and was "
+        "stopped" in result.stderr
+    )
+    assert "1 of 13 file(s) failed" in result.stderr
+    assert TRAILER not in (out / "ynet/a0.txt").read_text(encoding="utf-8")
+    assert sidecar(out, "ynet/a0")["template"]["documents"] == 6  # type: ignore[index]
