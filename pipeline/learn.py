@@ -10,11 +10,8 @@ counted in that order, so the sets do not depend on the number of workers.
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +21,7 @@ from pipeline.errors import CleaningError
 from pipeline.io import atomic_write_all, output_paths, read_sidecar
 from pipeline.limits import Limits
 from pipeline.rules import Rules
-from pipeline.supervise import HARD_LIMIT_GRACE_SECONDS, Supervisor
+from pipeline.supervise import HARD_LIMIT_GRACE_SECONDS, Supervisor, in_order
 from pipeline.templates import (
     COUNTING_FOLDER,
     RULE_ID,
@@ -98,18 +95,7 @@ def count_inputs(
     def run(batch: Sequence[BatchItem]) -> list[Counted]:
         return count_batch(batch, spec, limits, site_from, supervisor)
 
-    groups = iter(count_batches(items))
-    with ThreadPoolExecutor(max_workers=supervisor.size) as threads:
-        pending = deque(threads.submit(run, g) for g in islice(groups, 2 * supervisor.size))
-        try:
-            while pending:
-                done = pending.popleft().result()
-                pending.extend(threads.submit(run, g) for g in islice(groups, 1))
-                yield from done
-        finally:
-            for future in pending:
-                future.cancel()
-            supervisor.close()
+    return in_order(supervisor, iter(count_batches(items)), run)
 
 
 def _count_job(

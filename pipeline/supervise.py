@@ -40,7 +40,7 @@ from dataclasses import asdict
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.batch import (
     IN_FLIGHT_PER_WORKER,
@@ -78,6 +78,8 @@ _CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.clean", "pipeline.s
 _GO = "go"
 
 
+G = TypeVar("G")
+R = TypeVar("R")
 # A job a worker runs: a module-level function (sent by reference) of the loaded rules and
 # its arguments, returning what the worker sends back.
 Job = Callable[..., Any]
@@ -298,10 +300,18 @@ def clean_in_processes(
     def run(group: list[InputFile]) -> list[FileResult]:
         return list(supervisor.clean([as_item(i) for i in group], str(out_dir), spec, limits))
 
+    return in_order(supervisor, groups, run)
+
+
+def in_order(
+    supervisor: Supervisor, groups: Iterator[G], run: Callable[[G], list[R]]
+) -> Iterator[R]:
+    """``run`` each group on a thread of its own (each borrowing one of ``supervisor``'s
+    workers), at most ``IN_FLIGHT_PER_WORKER`` groups a worker handed out at once; yield
+    their results in the groups' order; close the supervisor at the end."""
     with ThreadPoolExecutor(max_workers=supervisor.size) as threads:
-        pending = deque(
-            threads.submit(run, g) for g in islice(groups, workers * IN_FLIGHT_PER_WORKER)
-        )
+        ahead = supervisor.size * IN_FLIGHT_PER_WORKER
+        pending = deque(threads.submit(run, g) for g in islice(groups, ahead))
         try:
             while pending:
                 done = pending.popleft().result()
