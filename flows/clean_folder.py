@@ -87,7 +87,7 @@ from pipeline.sinks.corpus import CORPUS_NAME
 from pipeline.sinks.parquet import PARQUET_NAME, parquet_missing, write_parquet
 from pipeline.sources import Passed, expand
 from pipeline.state import STATE_NAME
-from pipeline.supervise import STREAM_BATCH, Supervisor
+from pipeline.supervise import STREAM_BATCH, Supervisor, start_workers
 from pipeline.templates import TEMPLATES_FOLDER, TemplateSet
 
 quiet_failed_runs()
@@ -261,6 +261,8 @@ def clean_folder(
     lines; ``site_from``: a regex taking a text file's site from its path.
     """
     started = time.time()
+    if not multiprocessing.current_process().daemon:
+        start_workers()  # their fork server loads the library while this run plans
     spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
     workers = (os.cpu_count() or 1) if workers is None else workers
     job = Job(Path(raw_dir), Path(out_dir), spec, Limits(max_bytes, max_seconds),

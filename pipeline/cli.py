@@ -43,6 +43,12 @@ RED, YELLOW, DIM, BOLD, RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "out", None) is not None or args.command is run_explain:
+        # Workers will clean: their fork server loads the library while this process loads
+        # the rules and finds the inputs (``pipeline.preload``).
+        from pipeline.supervise import start_workers
+
+        start_workers()
     try:
         # ``report`` reads outputs and takes no rules options: it gets the built-in rules.
         rules = load_rules(getattr(args, "rules", None)).with_options(

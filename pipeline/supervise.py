@@ -7,14 +7,13 @@ than the limit and ``HARD_LIMIT_GRACE_SECONDS``: a worker still busy then is kil
 is reported as over the time limit (the same message the library gives), the temporary files
 it may have left are swept, and the next file gets a fresh worker.
 
-Workers are started from a fork server that has imported the library once (``forkserver``),
-so a replacement costs milliseconds, not the second an interpreter takes to import it (the
-HTML step, trafilatura and lxml, is imported by each worker with its first page: a run of
-text never loads it, and a worker replaced during HTML pays 0.25 s once); they never fork the
-parent, which may run threads (Prefect's). A worker exits when the process that started it
-does (``batch.exit_with_parent``). A worker that dies by itself (out of memory, a crash in C)
-fails the file it had, with why, and is replaced. Outputs are those of cleaning in one
-process, byte for byte.
+Workers are started from a fork server that has imported the library and loaded the
+built-in rules once (``pipeline.preload``; started early with :func:`start_workers`), so a
+worker, and a replacement, costs milliseconds, not the second an interpreter takes to get
+there; they never fork the parent, which may run threads (Prefect's). A worker exits when
+the process that started it does (``batch.exit_with_parent``). A worker that dies by itself
+(out of memory, a crash in C) fails the file it had, with why, and is replaced. Outputs are
+those of cleaning in one process, byte for byte.
 
 One document outside a run (``article-clean explain``, or the library's
 :func:`clean_file_stoppable`) is cleaned the same way, on a process of its own that returns
@@ -30,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import queue
 import threading
@@ -74,7 +74,7 @@ START_SECONDS = 300.0
 FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
 STREAM_BATCH = 50  # documents a batch from a stream: small, as each holds its bytes
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pipeline.batch", "pipeline.clean", "pipeline.supervise"])
+_CONTEXT.set_forkserver_preload(["pipeline.preload"])
 _GO = "go"
 
 
@@ -83,6 +83,13 @@ R = TypeVar("R")
 # A job a worker runs: a module-level function (sent by reference) of the loaded rules and
 # its arguments, returning what the worker sends back.
 Job = Callable[..., Any]
+
+
+def start_workers() -> None:
+    """Start the fork server now, without waiting for it: it imports the library and loads
+    the built-in rules (``pipeline.preload``) while the caller goes on, so the first worker
+    is forked from a ready process instead of waiting for all that."""
+    multiprocessing.forkserver.ensure_running()
 
 
 def _serve(conn: Connection) -> None:
