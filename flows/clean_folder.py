@@ -261,7 +261,7 @@ def clean_folder(
     lines; ``site_from``: a regex taking a text file's site from its path.
     """
     started = time.time()
-    if not multiprocessing.current_process().daemon:
+    if not inline:  # (inline, each task's own process starts its workers: on Dask, not here)
         start_workers()  # their fork server loads the library while this run plans
     spec = RulesSpec(rules_path, target_language, tuple(disabled_kinds or ()))
     workers = (os.cpu_count() or 1) if workers is None else workers
