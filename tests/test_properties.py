@@ -24,6 +24,10 @@ SHORT = [
     "Ukraine's delegation to talks with Russia in Turkey on Tuesday",
     "Support Labour Heartlands",
     "Independent Journalism Needs You",
+    # A byline's name and a dateline's place, alone at the top (byline.name_top, place_top).
+    "Jane Doe",
+    "Thomas J. Becker",
+    "Pittsburgh",
 ]
 BOILERPLATE = [
     "Ukraine’s delegation to talks with Russia in Turkey on Tuesday (Photo: Reuters)",
