@@ -16,7 +16,7 @@ with what followed them) holds none at its top: cleaning it again removes nothin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 
 from pipeline.article import Article, Segment
 from pipeline.matchers.base import Context
@@ -82,16 +82,30 @@ def match_top_byline(article: Article, rule: Rule, ctx: Context) -> Iterator[tup
     """The byline lines at the top: the first kept lines that are a person's name (``shape =
     "name"``, the first word in ``given_names``) or a place (``shape = "place"``, the line in
     ``places``), and those directly under a title-like first line; each alone in its
-    paragraph, with a kept line after it (the headline's place)."""
+    paragraph, with a kept line after it (the headline's place).
+
+    The run of lines at the top is that of every rule of this matcher (a name over a place
+    is one run); each rule takes the lines of its own shape. Otherwise a name under a place
+    under a headline-like line would be found only once the place was gone.
+    """
     kept = article.kept()
-    test = _shape_test(rule)
+    own = _shape_test(rule)
+    others = [_shape_test(r) for r in ctx.rules.for_stage(rule.stage) if r.matcher == rule.matcher]
+
+    def any_shape(text: str) -> bool:
+        return any(test(text) for test in others)
+
     max_title = int(rule.param("max_title_words", ctx.rules.heading_max_words))
-    position = yield from _run(kept, 0, test, rule.confidence)
+    position = _run_end(kept, 0, any_shape)
+    taken = list(range(position))
     # Under the first line that is not one, when it may be the headline. Looking on from
     # there (not only from the top) keeps the decision the same for the output, which no
     # longer has the lines above it.
     if position + 1 < len(kept) and _title_like(kept, position, max_title):
-        yield from _run(kept, position + 1, test, rule.confidence)
+        taken += range(position + 1, _run_end(kept, position + 1, any_shape))
+    for index in taken:
+        if own(kept[index].text):
+            yield kept[index].id, rule.confidence
 
 
 def _shape_test(rule: Rule) -> Callable[[str], bool]:
@@ -103,13 +117,10 @@ def _shape_test(rule: Rule) -> Callable[[str], bool]:
     return lambda text: is_person_name(text, names, max_words)
 
 
-def _run(
-    kept: tuple[Segment, ...], start: int, test: Callable[[str], bool], confidence: float
-) -> Generator[tuple[int, float], None, int]:
-    """Yield the lines from ``start`` on that pass ``test``, alone, with a kept line after
-    them; return the position of the first that does not."""
+def _run_end(kept: tuple[Segment, ...], start: int, test: Callable[[str], bool]) -> int:
+    """The position of the first line from ``start`` on that fails ``test``, is not alone
+    in its paragraph, or is the last kept line."""
     position = start
     while position + 1 < len(kept) and test(kept[position].text) and _alone(kept, position):
-        yield kept[position].id, confidence
         position += 1
     return position

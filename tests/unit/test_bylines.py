@@ -1,5 +1,6 @@
 """Bylines at the top: a reporter's name or a dateline's place alone where a headline stands
-is removed as a byline, never taken as the title; the same shapes elsewhere stay."""
+is removed as a byline, never taken as the title; the same shapes elsewhere stay. And a
+sentence's two parts with a removed caption between them are one line of the body."""
 
 from __future__ import annotations
 
@@ -72,3 +73,24 @@ def test_a_chinese_reporter_byline_is_a_byline() -> None:
     article = clean(text)
     assert removed(article) == {"本报记者 李华": "byline.cjk_reporter"}
     assert article.title is None
+
+
+def test_a_sentence_cut_by_a_caption_is_one_line_of_the_body() -> None:
+    text = (
+        "Apple is expected to launch a new keyboard next year, reports say.\n\n"
+        "Analyst Ming-Chi Kuo has previously predicted that Apple will\n\n"
+        "A MacBook Pro on a desk (Photo: Reuters)\n\n"
+        "transition its lineup to scissor switches in 2020.\n\n" + BODY
+    )
+    article = clean(text)
+    assert removed(article) == {
+        "A MacBook Pro on a desk (Photo: Reuters)": "caption.credit_parenthetical"
+    }
+    assert (
+        article.clean_text()
+        .split("\n\n")[1]
+        .startswith(
+            "Analyst Ming-Chi Kuo has previously predicted that Apple will transition its lineup"
+        )
+    )
+    assert_idempotent(article)
