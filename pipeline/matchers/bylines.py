@@ -22,10 +22,12 @@ from pipeline.article import Article, Segment
 from pipeline.matchers.base import Context
 from pipeline.matchers.structure import _alone, _title_like
 from pipeline.rules import Rule
+from pipeline.segment import ends_sentence
 
 # A capitalised word of a name ("Steimels", "O'Neil", "Müller-Lüdenscheidt") or an initial.
 NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
 INITIAL = re.compile(r"[^\W\d_]\.")
+WORD = re.compile(r"\w+")
 _LEXICONS: dict[tuple[str, str], frozenset[str]] = {}
 
 
@@ -92,8 +94,8 @@ def match_top_byline(article: Article, rule: Rule, ctx: Context) -> Iterator[tup
     own = _shape_test(rule)
     others = [_shape_test(r) for r in ctx.rules.for_stage(rule.stage) if r.matcher == rule.matcher]
 
-    def any_shape(text: str) -> bool:
-        return any(test(text) for test in others)
+    def any_shape(kept: tuple[Segment, ...], position: int) -> bool:
+        return any(test(kept, position) for test in others)
 
     max_title = int(rule.param("max_title_words", ctx.rules.heading_max_words))
     position = _run_end(kept, 0, any_shape)
@@ -104,23 +106,47 @@ def match_top_byline(article: Article, rule: Rule, ctx: Context) -> Iterator[tup
     if position + 1 < len(kept) and _title_like(kept, position, max_title):
         taken += range(position + 1, _run_end(kept, position + 1, any_shape))
     for index in taken:
-        if own(kept[index].text):
+        if own(kept, index):
             yield kept[index].id, rule.confidence
 
 
-def _shape_test(rule: Rule) -> Callable[[str], bool]:
+Test = Callable[[tuple[Segment, ...], int], bool]
+
+
+def _shape_test(rule: Rule) -> Test:
     max_words = int(rule.param("max_words", 3))
     if rule.param("shape") == "place":
         places = _lexicon(rule, "places")
-        return lambda text: is_place(text, places, max_words)
+        return lambda kept, position: is_place(kept[position].text, places, max_words)
     names = _lexicon(rule, "given_names")
-    return lambda text: is_person_name(text, names, max_words)
+
+    def byline_name(kept: tuple[Segment, ...], position: int) -> bool:
+        text = kept[position].text
+        return is_person_name(text, names, max_words) and not _is_subject(kept, position)
+
+    return byline_name
 
 
-def _run_end(kept: tuple[Segment, ...], start: int, test: Callable[[str], bool]) -> int:
+def _is_subject(kept: tuple[Segment, ...], position: int) -> bool:
+    """The name's last word comes again in the first sentence after it: the person the story
+    is about ("Amanda Knox" over a review of the documentary), not its author. A sentence is
+    never a title or a teaser, so the output keeps it and decides the same.
+
+    >>> lines = ("Amanda Knox", "The film follows Amanda Knox through her trials.")
+    >>> _is_subject(tuple(Segment(i, 0, len(t), t, i) for i, t in enumerate(lines)), 0)
+    True
+    """
+    surname = kept[position].text.split()[-1]
+    for seg in kept[position + 1 :]:
+        if ends_sentence(seg.text):
+            return surname in seg.text.split() or surname in WORD.findall(seg.text)
+    return False
+
+
+def _run_end(kept: tuple[Segment, ...], start: int, test: Test) -> int:
     """The position of the first line from ``start`` on that fails ``test``, is not alone
     in its paragraph, or is the last kept line."""
     position = start
-    while position + 1 < len(kept) and test(kept[position].text) and _alone(kept, position):
+    while position + 1 < len(kept) and test(kept, position) and _alone(kept, position):
         position += 1
     return position

@@ -54,6 +54,11 @@ def test_names_listed_one_a_line_or_inside_the_story_stay() -> None:
     assert removed(clean(inside)) == {}
 
 
+def test_a_name_the_first_paragraph_speaks_of_is_the_subject_not_the_byline() -> None:
+    text = "Petra Hoffmann\n\nThe film follows Petra Hoffmann through her two trials.\n\n" + BODY
+    assert "byline.name_top" not in removed(clean(text)).values()
+
+
 def test_a_city_alone_over_the_first_paragraph_is_the_dateline() -> None:
     article = clean("Pittsburgh\n\n" + BODY)
     assert removed(article) == {"Pittsburgh": "byline.place_top"}
