@@ -7,7 +7,8 @@ the property tests):
   ``segment.text == text[segment.start:segment.end]``;
 - each removal covers exactly one whole segment, and a segment has at most one removal;
 - ``clean_text()`` is the kept segments, in order, separated by a newline when they were
-  neighbouring lines of one paragraph and by a blank line otherwise.
+  neighbouring lines of one paragraph, by a space when they are the two parts of a sentence
+  that removed lines stood between, and by a blank line otherwise.
 
 Nothing here carries a timestamp, so the same input and rules give the same bytes.
 """
@@ -20,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from pipeline.prefilter import foldable
+from pipeline.sentences import is_broken_sentence
 
 WORD = re.compile(r"\w+")
 
@@ -305,13 +307,23 @@ class Article:
         return self.page.title if self.page is not None else None
 
     def clean_text(self) -> str:
-        """The article body: kept lines, paragraph breaks where anything was taken out."""
+        """The article body: kept lines, paragraph breaks where anything was taken out.
+
+        Two kept lines that are a sentence's two parts (``sentences.is_broken_sentence``)
+        with removed lines between them are joined with a space, as the repair stage joins
+        them across a blank line: a caption cut into a sentence leaves no break that
+        cleaning the output again would join.
+        """
         parts: list[str] = []
         previous: Segment | None = None
         for seg in self.kept():
             if previous is not None:
                 adjacent = seg.id == previous.id + 1 and seg.paragraph == previous.paragraph
-                parts.append("\n" if adjacent else "\n\n")
+                if adjacent:
+                    parts.append("\n")
+                else:
+                    broken = is_broken_sentence(previous.text, seg.text)
+                    parts.append(" " if broken else "\n\n")
             parts.append(seg.text)
             previous = seg
         return "".join(parts)

@@ -7,10 +7,15 @@ ftfy changed is recorded with ftfy's own plan, so ``ftfy.apply_plan(original, st
 it. Quotes keep the author's typography (ftfy's ``uncurl_quotes`` is off). Words are never
 changed beyond what ftfy's fixes do.
 
-Hard wraps (see ``segment.is_hard_wrap``) are rejoined with a space here, not later: the
+Hard wraps (see ``sentences.is_hard_wrap``) are rejoined with a space here, not later: the
 decision is made on ftfy-fixed lines, and the joined line goes through ftfy once more, because
 mojibake can straddle the break ("à¢" + " " reads as a mangled no-break space). The output is
 then already what repairing it again would give.
+
+A sentence cut in two by a blank line (``sentences.is_broken_sentence``: "... predicted that
+Apple will" / blank / "transition its entire notebook lineup ...") is rejoined the same way,
+dropping the blank line; the join is recorded in ``line_joins`` like a hard wrap's.
+``Article.clean_text`` joins the same two parts when a removed line stood between them.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from ftfy.badness import MOJIBAKE_CATEGORIES
 
 from pipeline.article import EncodingFix, Repairs
 from pipeline.limits import check_time
-from pipeline.segment import is_hard_wrap
+from pipeline.sentences import is_broken_sentence, is_hard_wrap
 
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
 
@@ -198,13 +203,30 @@ def _rejoin_once(
     out: list[str] = []
     out_spans: list[tuple[int, int]] = []
     first = 0
-    for number in range(1, len(lines) + 1):
+    number = 1
+    while number <= len(lines):
         if number < len(lines) and is_hard_wrap(lines[number - 1], lines[number]):
+            number += 1
+            continue
+        if _broken_across_blank(lines, number):
+            number += 2  # the blank line and the sentence's second part
             continue
         out_spans.append((spans[first][0], spans[number - 1][1]))
         if number - first == 1:
             out.append(lines[first])
         else:
-            out.append(_fix_line(spans[first][0], " ".join(lines[first:number]), fixes, counts))
+            parts = " ".join(line for line in lines[first:number] if line)
+            out.append(_fix_line(spans[first][0], parts, fixes, counts))
         first = number
+        number += 1
     return out, out_spans
+
+
+def _broken_across_blank(lines: list[str], number: int) -> bool:
+    """``lines[number]`` is one blank line between the two parts of a broken sentence."""
+    return (
+        number + 1 < len(lines)
+        and not lines[number]
+        and bool(lines[number + 1])
+        and is_broken_sentence(lines[number - 1], lines[number + 1])
+    )

@@ -14,46 +14,9 @@ from __future__ import annotations
 import dataclasses
 
 from pipeline.article import Article, Segment
+from pipeline.sentences import ends_sentence, is_hard_wrap
 
-# Closing quotes and brackets, including CJK ones (」』》）), may follow a sentence's end.
-CLOSERS = "\"'”’»)]」』》）〕"
-# Sentence ends in Latin, CJK (。！？．), Arabic (؟ ۔) and Devanagari (। ॥) text.
-TERMINALS = ".!?…:;。！？．؟۔।॥"
-
-
-def ends_sentence(line: str) -> bool:
-    """True when the line ends with terminal punctuation, maybe inside quotes or brackets.
-
-    >>> ends_sentence("He said so.”"), ends_sentence("Bombed out cities")
-    (True, False)
-    >>> ends_sentence("もちろん、Apple社は「脱獄」を認めていません。")
-    True
-    """
-    stripped = line.rstrip(CLOSERS)
-    return bool(stripped) and stripped[-1] in TERMINALS
-
-
-def is_hard_wrap(line: str, following: str) -> bool:
-    """True when ``following`` continues the sentence ``line`` broke off.
-
-    >>> is_hard_wrap("An area recaptured northeast of the capital", "on a road towards...")
-    True
-    >>> is_hard_wrap("A caption line", "A caption line (Photo: Reuters)")
-    False
-    >>> is_hard_wrap("Soldiers near Kyiv (Photo: Reuters)", "eBay and Amazon halted sales.")
-    False
-    """
-    first_word = following.split(" ", 1)[0]
-    return (
-        bool(line)
-        and bool(following)
-        and not ends_sentence(line)
-        # A bracket closes a credit or an aside ("(Photo: Reuters)"), a hyphen may be real.
-        and not line.endswith(("-", ")", "]"))
-        # All lower case: "eBay", "iPhone" start sentences, not continuations.
-        and first_word.islower()
-        and first_word[0].isalpha()
-    )
+__all__ = ["ends_sentence", "is_hard_wrap", "is_heading_like", "segment", "split_lines"]
 
 
 def split_lines(text: str) -> tuple[Segment, ...]:

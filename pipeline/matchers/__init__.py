@@ -9,6 +9,7 @@ from __future__ import annotations
 from pipeline.article import Stage
 from pipeline.errors import RulesError
 from pipeline.matchers.base import Context, ContextMatcher, LineMatcher
+from pipeline.matchers.bylines import match_top_byline
 from pipeline.matchers.context import (
     match_after,
     match_between,
@@ -48,6 +49,7 @@ CONTEXT_MATCHERS: dict[Stage, dict[str, ContextMatcher]] = {
         "repeated_caption": match_repeated_caption,
     },
     Stage.STRUCTURE: {
+        "top_byline": match_top_byline,
         "title": match_title,
         "under_title": match_under_title,
         "page_opening": match_page_opening,

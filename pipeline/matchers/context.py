@@ -21,6 +21,9 @@ QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"
 NON_WORD = re.compile(r"[\W_]+")
 CLOSING = "\"'”’»)]"
 LIST_MARKERS = ("*", "-", "–", "•", "·")
+# How a table row's cells are divided in the text of a page (``pipeline.html``) and in
+# scrapers' text: a row repeats down a table (its header row with every page of it).
+TABLE_CELL = " | "
 # How a sentence or a label ends; a headline may end in "?" or "!" ("... klappt's!").
 SENTENCE_ENDS = frozenset(".:;,")
 
@@ -194,7 +197,9 @@ def match_block_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tu
     "!", not in "." or ":"); the first other kept line ends the block.
 
     "Weiterlesen:", "You may also like...", "Most read in world news" head a box of other
-    stories' headlines (and their kickers); the label alone gives the box away.
+    stories' headlines (and their kickers); the label alone gives the box away. A label with
+    a headline after its colon ("Related post: Pickled Brussels Sprouts Recipe") is the whole
+    link: the lines under it are the story again (zyte-dev gold: a recipe's next heading).
     """
     rules = frozenset(rule.param("of_rules", ()))
     label_max = int(rule.param("label_max_words", 6))
@@ -203,7 +208,8 @@ def match_block_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tu
     removed = article.removed_ids()
     segments = article.segments
     for removal in article.removals:
-        if removal.rule not in rules or segments[removal.segment].words > label_max:
+        label = segments[removal.segment]
+        if removal.rule not in rules or label.words > label_max or not _bare_label(label.text):
             continue
         taken = 0
         for seg in segments[removal.segment + 1 :]:
@@ -213,6 +219,18 @@ def match_block_after(article: Article, rule: Rule, ctx: Context) -> Iterator[tu
                 break
             taken += 1
             yield seg.id, rule.confidence
+
+
+def _bare_label(text: str) -> bool:
+    """A label with nothing after its colon: a box's heading, not a link with its headline.
+
+    >>> _bare_label("Weiterlesen:"), _bare_label("You may also like...")
+    (True, True)
+    >>> _bare_label("Related post: Pickled Brussels Sprouts Recipe")
+    False
+    """
+    _, colon, rest = text.partition(":")
+    return not (colon and rest.strip())
 
 
 def _headline_shaped(text: str, words: int, max_words: int) -> bool:
@@ -260,7 +278,14 @@ def _caption_shaped(text: str, max_digits: int) -> bool:
     False
     >>> _caption_shaped("* NPC: Village Chief Bukra von Wind Town", 2)
     False
+    >>> _caption_shaped("Pos | Player | Plays | % | Stats", 2)  # a table's header row
+    False
     """
     tokens = text.split()
     digits = sum(1 for token in tokens if any(c.isdigit() for c in token))
-    return not ends_sentence(text) and not text.startswith(LIST_MARKERS) and digits <= max_digits
+    return (
+        not ends_sentence(text)
+        and not text.startswith(LIST_MARKERS)
+        and digits <= max_digits
+        and text.count(TABLE_CELL) < 2
+    )

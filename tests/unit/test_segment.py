@@ -30,6 +30,29 @@ def test_no_join_after_a_credit_or_before_a_camel_case_word() -> None:
     assert repair("A line\niPhone sales fell.")[1].line_joins == ()
 
 
+def test_a_sentence_cut_by_a_blank_line_is_rejoined_and_recorded() -> None:
+    text = (
+        "Intro.\n\nAnalyst Ming-Chi Kuo has previously predicted that Apple will\n\n"
+        "transition its lineup to scissor switches in 2020.\n\nNext paragraph."
+    )
+    joined, repairs = repair(text)
+    assert joined == (
+        "Intro.\n\nAnalyst Ming-Chi Kuo has previously predicted that Apple will "
+        "transition its lineup to scissor switches in 2020.\n\nNext paragraph."
+    )
+    assert repairs.line_joins == ((2, 4),)
+
+
+def test_a_heading_or_a_finished_line_over_a_lower_case_paragraph_stays_apart() -> None:
+    for text in [
+        "Welcome\n\nto our web gallery, where you will find our photos.",
+        "Kuo has previously predicted the keyboards of 2020\n\nissues with sticky keys.",
+        "Kuo has previously predicted that Apple will\n\n\ntransition its lineup.",
+        "Kuo has previously predicted that Apple will\n\niPhone sales fell.",
+    ]:
+        assert repair(text) == (text, repair(text)[1])
+
+
 def test_mojibake_straddling_a_hard_wrap_is_repaired_once_joined() -> None:
     once, _ = repair("à¢\na")
     assert repair(once)[0] == once
