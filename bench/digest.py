@@ -59,9 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, folder in input_sets(args.corpora).items():
             for lang, options in LANG_OPTIONS.items():
                 out = Path(tmp) / name / lang
-                command = [str(cli), "clean", str(folder), "--out", str(out), "-q", *options]
+                command = [str(cli), "clean", folder.name, "--out", str(out), "-q", *options]
+                # Run beside the folder: sidecars record the input's path as given, and the
+                # digest must not depend on where the project or the corpus is checked out.
                 # Failures are part of the output too; the exit status is not checked.
-                subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+                subprocess.run(command, check=False, stdout=subprocess.DEVNULL, cwd=folder.parent)
                 own = digest_folder(out, total)
                 print(f"{name:18} {lang:8} {own.hexdigest()}")
     print(f"all {total.hexdigest()}")
