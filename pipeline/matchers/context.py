@@ -261,6 +261,17 @@ def _caption_shaped(text: str, max_digits: int) -> bool:
     >>> _caption_shaped("* NPC: Village Chief Bukra von Wind Town", 2)
     False
     """
-    tokens = text.split()
-    digits = sum(1 for token in tokens if any(c.isdigit() for c in token))
-    return not ends_sentence(text) and not text.startswith(LIST_MARKERS) and digits <= max_digits
+    # The shape tests first: most lines of 5 to 60 words are sentences, and counting digit
+    # tokens costs a test per character (issue 16: this was 40% of cleaning seed-like text).
+    if ends_sentence(text) or text.startswith(LIST_MARKERS):
+        return False
+    return _digit_tokens(text) <= max_digits
+
+
+def _digit_tokens(text: str) -> int:
+    """How many whitespace-separated tokens hold a digit (``str.isdigit``: "²" counts).
+
+    >>> _digit_tokens("4 oz. cooked chicken, 2 eggs (x²)"), _digit_tokens("No numbers here")
+    (3, 0)
+    """
+    return sum(1 for token in text.split() if any(map(str.isdigit, token)))
