@@ -49,8 +49,9 @@ def match_caption_twin(article: Article, rule: Rule, ctx: Context) -> Iterator[t
     removed = article.removed_ids()
     window = int(rule.param("window", 2))
     min_words = int(rule.param("min_words", 3))
+    kinds = _kinds(rule, "of_kinds")
     for removal in article.removals:
-        if removal.kind not in _kinds(rule, "of_kinds"):
+        if removal.kind not in kinds:
             continue
         caption = fold(article.segments[removal.segment].text)
         low, high = max(removal.segment - window, 0), removal.segment + window + 1
@@ -95,12 +96,13 @@ def match_neighbour(article: Article, rule: Rule, ctx: Context) -> Iterator[tupl
     max_block = int(rule.param("max_block_lines", 8))
     segments = article.segments
     sizes = Counter(seg.paragraph for seg in segments)
+    kinds = _kinds(rule, "from_kinds")
     for removal in article.removals:
         # Only from what a line's own text gave away (the classify pass): a neighbour, or a
         # caption's twin, must not become the next starting point, or a whole list under a
         # captioned photo would go line by line (dev: a credit, its twin, then the gallery
         # label's name and address).
-        if removal.kind not in _kinds(rule, "from_kinds") or removal.stage is not Stage.CLASSIFY:
+        if removal.kind not in kinds or removal.stage is not Stage.CLASSIFY:
             continue
         origin = segments[removal.segment]
         if sizes[origin.paragraph] > max_block:
