@@ -8,7 +8,7 @@ OUT ?= clean
 N ?= 1000
 
 .PHONY: run test lint typecheck unit bench bench-flow bench-profile bench-quality bench-adversarial bench-templates \
-	golden fmt serve
+	bench-digest golden fmt serve
 
 # (Re)install when the project's dependencies or pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -67,6 +67,11 @@ bench-templates: $(STAMP)
 # linear cost (quadratic would be near 100).
 bench-adversarial: $(STAMP)
 	$(PY) -m bench.adversarial
+
+# One SHA-256 over all outputs of the seeds and both dev corpora, default and --lang auto: a
+# speed change must leave it unchanged (CORPORA=path for another eval folder).
+bench-digest: $(STAMP)
+	$(PY) -m bench.digest $(CORPORA)
 
 golden: $(STAMP)
 	$(VENV)/bin/pytest -q tests/test_golden.py --update-golden

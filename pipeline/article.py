@@ -291,12 +291,25 @@ class Article:
     # The template set it was cleaned with, when there was one: site, set hash, documents.
     template: tuple[str, str, int] | None = None
 
+    # ``removed_ids`` and ``kept`` are computed once per article and kept in its ``__dict__``
+    # (not fields: equality, repr and ``dataclasses.replace`` never see them). The context
+    # passes ask for them once per rule and round (issue 16), and a frozen article's removals
+    # never change; ``replace`` makes a new article, which computes its own.
+
     def removed_ids(self) -> frozenset[int]:
-        return frozenset(r.segment for r in self.removals)
+        cached: frozenset[int] | None = self.__dict__.get("_removed_ids")
+        if cached is None:
+            cached = frozenset(r.segment for r in self.removals)
+            object.__setattr__(self, "_removed_ids", cached)
+        return cached
 
     def kept(self) -> tuple[Segment, ...]:
-        removed = self.removed_ids()
-        return tuple(s for s in self.segments if s.id not in removed)
+        cached: tuple[Segment, ...] | None = self.__dict__.get("_kept")
+        if cached is None:
+            removed = self.removed_ids()
+            cached = tuple(s for s in self.segments if s.id not in removed)
+            object.__setattr__(self, "_kept", cached)
+        return cached
 
     @property
     def title(self) -> str | None:

@@ -14,8 +14,9 @@ from pipeline.article import Article, Removal, Segment, Stage
 from pipeline.limits import check_time
 from pipeline.matchers import LINE_MATCHERS, Context
 from pipeline.matchers.base import LineMatcher
-from pipeline.matchers.patterns import search_pattern
+from pipeline.matchers.patterns import search_screened
 from pipeline.rules import Rule, Rules
+from pipeline.screen import Screen
 
 
 def removal_for(rule: Rule, seg: Segment, confidence: float, stage: Stage) -> Removal:
@@ -34,15 +35,17 @@ def removal_for(rule: Rule, seg: Segment, confidence: float, stage: Stage) -> Re
 
 def classify(article: Article, ctx: Context) -> Article:
     """Stage: mark every line that some classify rule recognises on its own."""
-    plan = _plan(ctx.rules)
+    checks, screen = _plan(ctx.rules)
     removals: list[Removal] = []
     for seg in article.segments:
         check_time()
-        for rule, match, low, high in plan:
-            # Word bounds first, inline: this loop runs rules x lines times, and most rules
-            # are bounded to short lines.
-            if not low <= seg.words <= high:
-                continue
+        # Only the rules whose word bounds and needs the line passes, in file order: most
+        # lines pass few of them (``pipeline.screen``).
+        mask = screen.candidates(seg)
+        while mask:
+            lowest = mask & -mask
+            mask ^= lowest
+            rule, match = checks[lowest.bit_length() - 1]
             confidence = match(seg, rule, ctx)
             if confidence is not None:
                 removals.append(removal_for(rule, seg, confidence, Stage.CLASSIFY))
@@ -50,21 +53,21 @@ def classify(article: Article, ctx: Context) -> Article:
     return dataclasses.replace(article, removals=tuple(removals))
 
 
-Check = tuple[Rule, LineMatcher, int, float]
-
+Check = tuple[Rule, LineMatcher]
+Plan = tuple[tuple[Check, ...], Screen]
 
 # Plans by the identity of their rules (Rules hold dicts, so they are not hashable); the
 # entry keeps its Rules alive, so the id cannot be reused while it is cached.
-_PLANS: dict[int, tuple[Rules, tuple[Check, ...]]] = {}
+_PLANS: dict[int, tuple[Rules, Plan]] = {}
 MAX_PLANS = 16
 
 
-def _plan(rules: Rules) -> tuple[Check, ...]:
-    """Each classify rule with its matcher and the word bounds of the lines it can match.
+def _plan(rules: Rules) -> Plan:
+    """Each classify rule with its matcher, and the screen of their word bounds and needs.
 
-    Only the ``pattern`` matcher has word bounds (``min_words``, ``max_words``); the plan
-    checks them and calls the bare search, which saves reading the rule's params for every
-    line. Built once per rule set.
+    Only the ``pattern`` matcher has word bounds (``min_words``, ``max_words``) and needs;
+    the screen tests them, so a pattern rule is left with ``search_screened``. Built once
+    per rule set.
     """
     cached = _PLANS.get(id(rules))
     if cached is not None and cached[0] is rules:
@@ -72,12 +75,16 @@ def _plan(rules: Rules) -> tuple[Check, ...]:
     if len(_PLANS) >= MAX_PLANS:
         _PLANS.clear()
     checks: list[Check] = []
+    screened: list[Rule | None] = []
+    bounds: list[tuple[int, float]] = []
     for rule in rules.for_stage(Stage.CLASSIFY):
         bounded = rule.matcher == "pattern"
         low = int(rule.param("min_words", 0)) if bounded else 0
         high = rule.param("max_words") if bounded else None
-        # The plan checks the bounds, so a pattern rule needs only the search itself.
-        match = search_pattern if bounded else LINE_MATCHERS[rule.matcher]
-        checks.append((rule, match, low, math.inf if high is None else high))
-    _PLANS[id(rules)] = (rules, tuple(checks))
-    return _PLANS[id(rules)][1]
+        match = search_screened if bounded else LINE_MATCHERS[rule.matcher]
+        checks.append((rule, match))
+        screened.append(rule if bounded else None)
+        bounds.append((low, math.inf if high is None else high))
+    plan = (tuple(checks), Screen(screened, bounds))
+    _PLANS[id(rules)] = (rules, plan)
+    return plan

@@ -32,3 +32,13 @@ def search_pattern(segment: Segment, rule: Rule, ctx: Context) -> float | None:
     if rule.pattern is not None and rule.pattern.search(segment.text):
         return rule.confidence
     return None
+
+
+def search_screened(segment: Segment, rule: Rule, ctx: Context) -> float | None:
+    """``search_pattern`` for a line that passed the rule's word bounds and needs already
+    (``pipeline.screen``): the phrase rule's first words, then the regex."""
+    if rule.keywords is not None and rule.keywords.isdisjoint(segment.tokens):
+        return None
+    if rule.pattern is not None and rule.pattern.search(segment.text):
+        return rule.confidence
+    return None
