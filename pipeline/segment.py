@@ -14,9 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from pipeline.article import Article, Segment
-from pipeline.sentences import ends_sentence, is_hard_wrap
-
-__all__ = ["ends_sentence", "is_hard_wrap", "is_heading_like", "segment", "split_lines"]
+from pipeline.sentences import ends_sentence
 
 
 def split_lines(text: str) -> tuple[Segment, ...]:

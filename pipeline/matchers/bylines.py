@@ -22,7 +22,7 @@ from pipeline.article import Article, Segment
 from pipeline.matchers.base import Context
 from pipeline.matchers.structure import _alone, _title_like
 from pipeline.rules import Rule
-from pipeline.segment import ends_sentence
+from pipeline.sentences import ends_sentence
 
 # A capitalised word of a name ("Steimels", "O'Neil", "Müller-Lüdenscheidt") or an initial.
 NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")

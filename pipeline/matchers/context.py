@@ -15,7 +15,8 @@ from itertools import pairwise
 from pipeline.article import Article, Kind, Stage
 from pipeline.matchers.base import Context
 from pipeline.rules import Rule
-from pipeline.segment import ends_sentence, is_heading_like
+from pipeline.segment import is_heading_like
+from pipeline.sentences import ends_sentence
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 NON_WORD = re.compile(r"[\W_]+")

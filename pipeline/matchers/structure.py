@@ -17,7 +17,8 @@ from pipeline.article import Article, Kind, Segment
 from pipeline.matchers.base import Context
 from pipeline.matchers.context import fold
 from pipeline.rules import Rule
-from pipeline.segment import ends_sentence, is_heading_like
+from pipeline.segment import is_heading_like
+from pipeline.sentences import ends_sentence
 
 LETTERS = re.compile(r"[^\W\d_]+")
 # A name over an author's blurb: "Phil Helsel", "Jane van der Berg".
