@@ -182,13 +182,16 @@ class Worker:
 
     def _died(self, item: BatchItem, out_dir: str) -> FileResult:
         _sweep_after(item, out_dir)
-        code = self.process.exitcode
-        how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
         error = (
-            f"the process cleaning it {how} (out of memory?); check the file, or lower the "
-            "size limit (--max-bytes)"
+            f"the process cleaning it {self.ending()} (out of memory?); check the file, or "
+            "lower the size limit (--max-bytes)"
         )
         return FileResult.failed(from_item(item), error)
+
+    def ending(self) -> str:
+        """How the stopped worker ended, for a message: killed by which signal, or died."""
+        code = self.process.exitcode
+        return f"was killed by signal {-code}" if code is not None and code < 0 else "died"
 
     @property
     def alive(self) -> bool:
@@ -343,58 +346,37 @@ def clean_file_stoppable(
         from pipeline.clean import clean_file
 
         return clean_file(path, rules=rules, limits=limits)
-    conn, child = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(
-        target=_clean_one_file, args=(child, str(path), rules, limits), daemon=True
-    )
-    process.start()
-    child.close()
+    worker = Worker()
     try:
-        answer = _answer(conn, limits)
+        seconds = limits.max_seconds + HARD_LIMIT_GRACE_SECONDS
+        # The worker loads the built-in rules (its fork server has them) before it says it
+        # is ready; the file is cleaned with ``rules`` as given.
+        answer = worker.run(_clean_file_job, RulesSpec(), (str(path), rules, limits), seconds)
     finally:
-        process.kill()  # a no-op once it has returned
-        process.join()
-        conn.close()
+        worker.stop()  # a no-op once stopped at the limit
     name = path_text(Path(path))
     if answer is None:
         raise LimitError(over_time_message(name, limits.max_seconds))
-    if isinstance(answer, BaseException):
-        code = process.exitcode
-        how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
-        msg = f"{name}: the process cleaning it {how} (out of memory?); check the file"
-        raise CleaningError(msg) from answer
-    done, value = answer
+    if not isinstance(answer, tuple):  # it died (``run`` gives why as an exception)
+        msg = f"{name}: the process cleaning it {worker.ending()} (out of memory?); check the file"
+        raise CleaningError(msg)
+    done, value = answer[0]
     if not done:
         raise value
     article: Article = value
     return article
 
 
-def _answer(conn: Connection, limits: Limits) -> tuple[bool, Any] | BaseException | None:
-    """The process's (done, value); None when it outlasts the limit (its clock starts when it
-    says it is ready, as a worker's does); the exception when it died."""
-    try:
-        if not conn.poll(START_SECONDS) or conn.recv() != _GO:
-            return EOFError("it did not start")
-        if not conn.poll(limits.max_seconds + HARD_LIMIT_GRACE_SECONDS):
-            return None
-        answer: tuple[bool, Any] = conn.recv()
-    except (EOFError, OSError) as exc:
-        return exc
-    return answer
-
-
-def _clean_one_file(conn: Connection, path: str, rules: Rules | None, limits: Limits) -> None:
-    parent = os.getppid()
-    if parent == 1:  # orphaned before it started
-        return
-    exit_with_parent(parent)
+def _clean_file_job(
+    _: Rules, path: str, rules: Rules | None, limits: Limits
+) -> tuple[bool, Article | CleaningError]:
+    """A worker's job (:meth:`Worker.run`): clean one file and return the article, or the
+    error it fails with (a worker's loop must not end on it)."""
     from pipeline.clean import clean_file
 
-    conn.send(_GO)
     try:
-        conn.send((True, clean_file(path, rules=rules, limits=limits)))
+        return True, clean_file(path, rules=rules, limits=limits)
     except CleaningError as exc:
-        conn.send((False, exc))
+        return False, exc
     except Exception as exc:  # as a run reports it: the file fails, with why
-        conn.send((False, CleaningError(f"{path}: {unexpected(exc)}")))
+        return False, CleaningError(f"{path}: {unexpected(exc)}")
