@@ -196,11 +196,20 @@ def plan(
     """Files to clean and files already current; inputs that cannot be given an output; the
     JSONL and WARC files, whose records are all cleaned on every run: a record has no file of
     its own whose identity a later run could check (``pipeline.state``)."""
+    files, containers, conflicts = found_inputs(raw_dir, out_dir)
+    return plan_run(files, out_dir, spec.load()), conflicts, containers
+
+
+def found_inputs(
+    raw_dir: Path, out_dir: Path
+) -> tuple[list[InputFile], list[InputFile], list[dict[str, str]]]:
+    """What discovery finds: the files of their own, the JSONL and WARC files, and the
+    inputs that cannot be given an output."""
     found = discover([raw_dir], out_dir)
     conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
     containers = [i for i in found.inputs if container_kind(i.source) is not None]
     files = [i for i in found.inputs if container_kind(i.source) is None]
-    return plan_run(files, out_dir, spec.load()), conflicts, containers
+    return files, containers, conflicts
 
 
 def plan_learning(
@@ -210,10 +219,7 @@ def plan_learning(
     and WARC files are not counted): a file whose outputs are current but whose removals the
     changed sets change is cleaned again, and only such a file. Also the spec that cleans
     with the templates."""
-    found = discover([job.raw], job.out)
-    conflicts = [{"path": str(p), "error": reason} for p, reason in found.conflicts]
-    containers = [i for i in found.inputs if container_kind(i.source) is not None]
-    files = [i for i in found.inputs if container_kind(i.source) is None]
+    files, containers, conflicts = found_inputs(job.raw, job.out)
     spec, changed = learn_sites(files, job)
     planned = plan_run(files, job.out, spec.load())
     if changed:
