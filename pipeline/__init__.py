@@ -10,7 +10,7 @@ Public API::
 
 from __future__ import annotations
 
-__version__ = "0.3.0"
+__version__ = "0.4.0.dev1"
 
 from typing import TYPE_CHECKING
 

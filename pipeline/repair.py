@@ -4,8 +4,11 @@ hard-wrapped lines.
 Guarantees: the result uses ``\\n`` line breaks only, has no control or zero-width characters,
 no tabs, no runs of spaces, no spaces at line ends and no blank lines at its ends. Every line
 ftfy changed is recorded with ftfy's own plan, so ``ftfy.apply_plan(original, steps)`` replays
-it. Quotes keep the author's typography (ftfy's ``uncurl_quotes`` is off). Words are never
-changed beyond what ftfy's fixes do.
+it. Quotes keep the author's typography (ftfy's ``uncurl_quotes`` is off), and so does a line
+of Chinese, Japanese or Korean: its fullwidth punctuation and letters ("一个约定，信守15年；")
+are the script's own forms, so ftfy's ``fix_character_width`` runs only on lines without
+those scripts ("ＦＵＬＬ width" becomes "FULL width"). Words are never changed beyond what
+ftfy's fixes do.
 
 Hard wraps (see ``sentences.is_hard_wrap``) are rejoined with a space here, not later: the
 decision is made on ftfy-fixed lines, and the joined line goes through ftfy once more, because
@@ -24,12 +27,24 @@ import re
 
 import ftfy
 from ftfy.badness import MOJIBAKE_CATEGORIES
+from ftfy.fixes import fix_character_width
 
 from pipeline.article import EncodingFix, Repairs
 from pipeline.limits import check_time
 from pipeline.sentences import is_broken_sentence, is_hard_wrap
 
-FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, normalization="NFC", fix_character_width=False
+)
+# ftfy's own width fix, applied as its plan would apply it (so the plan still replays), but
+# only where no CJK character stands: in CJK text "，" and "；" are the punctuation itself.
+WIDTH_STEP = ("apply", "fix_character_width")
+# Han (with extensions and compatibility ideographs), kana, Hangul, CJK symbols and
+# punctuation, bopomofo.
+CJK = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
 
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # C0/C1 controls except tab and newline, plus Unicode's default-ignorable code points that
@@ -155,11 +170,10 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
     for _ in range(MAX_REPAIR_ROUNDS):
         before = fixed
         if needs_ftfy(fixed):
-            explained = ftfy.fix_and_explain(fixed, FTFY_CONFIG)
-            if explained.text != fixed:
-                steps = tuple((str(a), str(p)) for a, p in explained.explanation or ())
+            text, steps = ftfy_line(fixed)
+            if text != fixed:
                 fixes.append(EncodingFix(number, fixed, steps))
-                fixed = explained.text
+                fixed = text
         visible, removed = INVISIBLE.subn("", fixed)
         if not visible.isascii():
             visible, joiners = MEANINGFUL_INVISIBLE.subn("", visible)
@@ -170,6 +184,18 @@ def _fix_line(number: int, line: str, fixes: list[EncodingFix], counts: list[int
         if fixed == before:
             break
     return fixed
+
+
+def ftfy_line(line: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """ftfy's fixes and its plan; the width fix last, on a line with no CJK character."""
+    explained = ftfy.fix_and_explain(line, FTFY_CONFIG)
+    text = explained.text
+    steps = tuple((str(a), str(p)) for a, p in explained.explanation or ())
+    if not text.isascii() and CJK.search(text) is None:
+        narrow = fix_character_width(text)
+        if narrow != text:
+            text, steps = narrow, (*steps, WIDTH_STEP)
+    return text, steps
 
 
 def _rejoin(

@@ -8,12 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.repair import (
-    FTFY_CONFIG,
     FTFY_INERT,
     INVISIBLE,
     MEANINGFUL_INVISIBLE,
     PRINTABLE_INVISIBLE,
     SPACES,
+    ftfy_line,
     is_settled,
     needs_ftfy,
     repair,
@@ -48,6 +48,24 @@ def test_invisible_characters_and_whitespace() -> None:
     assert repairs.whitespace_changed_lines == 1
 
 
+def test_cjk_lines_keep_their_fullwidth_punctuation_and_others_are_narrowed() -> None:
+    """Chinese and Japanese punctuation is fullwidth by design: ftfy's width fix would turn
+    "，" into ",". It applies only to lines without CJK characters, and its plan replays."""
+    for kept in (
+        "一个约定，信守15年；感人至深！",
+        "Ｔｏｋｙｏ（東京）で会議：",
+        "서울（연합뉴스）",
+    ):
+        assert repair(kept) == (kept, repair("")[1]), kept
+    # Mojibake of Chinese text: repaired, its punctuation left fullwidth.
+    assert repair("ä¸€ä¸ªçº¦å®šï¼Œä¿¡å®ˆ")[0] == "一个约定，信守"
+    text, repairs = repair("ＦＵＬＬ width and ｶﾀｶﾅ")
+    assert text == "FULL width and カタカナ"
+    fix = repairs.encoding_fixes[0]
+    assert fix.steps[-1] == ("apply", "fix_character_width")
+    assert ftfy.apply_plan(fix.original, list(fix.steps)) == text
+
+
 def test_nfc_normalisation() -> None:
     decomposed = "Cafe\u0301 au lait"
     assert repair(decomposed)[0] == "Café au lait"
@@ -60,7 +78,7 @@ def test_html_entity_newline_does_not_split_the_line() -> None:
 @given(st.text(alphabet=ORDINARY + FTFY_INERT + "\t", max_size=60))
 def test_lines_the_cheap_test_skips_are_lines_ftfy_leaves_alone(line: str) -> None:
     if not needs_ftfy(line):
-        assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line
+        assert ftfy_line(line)[0] == line
 
 
 def test_every_inert_character_is_inert_next_to_every_other() -> None:
@@ -68,7 +86,7 @@ def test_every_inert_character_is_inert_next_to_every_other() -> None:
         for second in FTFY_INERT + "aZ.":
             line = f"x{first}{second}y {second}{first}"
             assert not needs_ftfy(line)
-            assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line, repr(line)
+            assert ftfy_line(line)[0] == line, repr(line)
 
 
 def test_lines_that_may_need_ftfy_are_sent_to_it() -> None:
@@ -105,7 +123,7 @@ def test_the_printable_invisible_characters_are_all_listed() -> None:
 def test_a_settled_line_is_one_every_repair_leaves_alone(line: str) -> None:
     line = line.replace("\n", " ")
     if is_settled(line):
-        assert ftfy.fix_and_explain(line, FTFY_CONFIG).text == line
+        assert ftfy_line(line)[0] == line
         assert INVISIBLE.search(line) is None
         assert MEANINGFUL_INVISIBLE.search(line) is None
         assert SPACES.sub(" ", line).strip(" ") == line
