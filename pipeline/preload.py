@@ -2,11 +2,13 @@
 
 Every worker would otherwise start by importing the stages (0.3 s), loading the built-in
 rules (0.26 s: their patterns compiled and checked) and, with its first page, the HTML step
-(trafilatura and lxml, 0.25 s; 12 MB). Done here once, in the fork server, each worker is
-forked with them in memory. The fork server is started as a command begins
-(``supervise.start_workers``), so this runs while the command parses its arguments, loads
-the rules and finds the inputs, on another core. langdetect's profiles are not loaded here:
-62 MB a worker, and most runs of English text never ask langdetect (cheaper tests decide).
+(trafilatura and lxml, 0.25 s; 12 MB), and building what its first document needs (the
+classify plan of the rules, 0.2 s, and patterns compiled on first use: a warm-up page is
+cleaned here). Done here once, in the fork server, each worker is forked with them in
+memory. The fork server is started as a command begins (``supervise.start_workers``), so
+this runs while the command parses its arguments, loads the rules and finds the inputs, on
+another core. langdetect's profiles are not loaded here:
+60 MB a worker, and most runs of English text never ask langdetect (cheaper tests decide).
 
 Guarantees: importing this never raises (a worker then loads what it needs itself and
 reports any problem with the file it cleans); a worker forked from it cleans exactly as one
@@ -24,5 +26,20 @@ import pipeline.supervise
 with contextlib.suppress(Exception):
     import pipeline.html
 
+# A page cleaned once here builds what the first document would build in each worker: the
+# classify plan of the built-in rules (its screen: 0.2 s), the patterns compiled on first
+# use, the HTML step's own lazy set-up. English enough that langdetect is never asked (its
+# profiles stay out of the fork server: ``pipeline.matchers.profiles`` loads them fast).
+WARM_UP_PAGE = b"""<html lang="en"><head><title>Warm-up page</title></head><body><article>
+<h1>A page that the workers never see</h1>
+<p>This is the first paragraph of a short page, and it is cleaned once when the worker
+processes are prepared, so that the first file of a run does not have to wait for it.</p>
+<figure><img src="a.png"><figcaption>A caption under a picture (Photo: Reuters)</figcaption>
+</figure><p>The second paragraph is here to make the article long enough to be kept by the
+extractor, with a few more words that are there only for the length of it.</p>
+</article></body></html>"""
+
 with contextlib.suppress(Exception):  # the rules most runs clean with (cached per spec)
-    pipeline.batch.RulesSpec().load()
+    pipeline.clean.clean_bytes(
+        WARM_UP_PAGE, source_id="warm-up.html", rules=pipeline.batch.RulesSpec().load(), fmt="html"
+    )

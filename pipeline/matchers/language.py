@@ -22,12 +22,13 @@ import re
 import unicodedata
 from collections import Counter
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.article import Segment
 from pipeline.limits import check_time
 from pipeline.matchers.base import Context
+from pipeline.matchers.profiles import factory as profiles_factory
 from pipeline.rules import LanguageSettings, Rule
 
 WORD = re.compile(r"\w+")
@@ -44,9 +45,9 @@ NATURAL_WORD = re.compile(
 
 @functools.lru_cache(maxsize=1)
 def _factory(seed: int) -> DetectorFactory:
-    """langdetect's profiles, loaded once per process; its detectors draw from this seed."""
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
+    """langdetect's profiles, loaded once per process (from a cache: ``matchers.profiles``);
+    its detectors draw from this seed."""
+    factory = profiles_factory()
     factory.seed = seed
     return factory
 

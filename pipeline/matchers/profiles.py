@@ -1,0 +1,195 @@
+"""langdetect's language profiles, loaded from a compact cached form.
+
+``DetectorFactory.load_profile`` parses 2.3 MB of JSON and fills a dict of 87,600 n-grams,
+each a list of 55 floats, in Python: about 0.6 s, paid by every worker process that meets a
+doubtful line. Most of it is not the JSON but the cyclic garbage collector, which walks the
+growing lists (4.8 million items) again and again while they are made. Here the table is
+read from a sparse cache (the 184,000 non-zero probabilities, a few MB) and each n-gram's
+probabilities are a tuple: tuples of floats are untracked by the collector after its first
+pass, so neither the load nor later collections walk them.
+
+Guarantees:
+
+- :func:`load_profiles` gives the languages in langdetect's own order and, for every n-gram,
+  the same probabilities (float for float) as ``load_profile`` on the installed profiles:
+  detectors made from it give the same answers. The cache is built from langdetect's own
+  ``load_profile``, never from code that re-implements it.
+- The cache is a function of its inputs alone: the same profiles give the same bytes. Its
+  name holds a digest of langdetect's version, the profile files (names in listing order,
+  sizes, modification times) and this format, so an upgraded langdetect or edited profiles
+  are never read from a stale cache. It lives in the user's cache folder
+  (``$XDG_CACHE_HOME/article-clean``, else ``~/.cache/article-clean``), never next to inputs.
+- It is written atomically (a temporary file renamed into place); a cache that cannot be
+  written, or one that does not read back whole, is only a slower load: never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from array import array
+from importlib import metadata
+from pathlib import Path
+
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+LOGGER = logging.getLogger(__name__)
+
+# Bump when the file's layout changes: the digest in its name changes with it.
+FORMAT = b"article-clean langdetect profiles 1\n"
+# Between n-grams in the file; an n-gram holding it is not cached (none does).
+SEPARATOR = "\x00"
+
+Table = dict[str, tuple[float, ...]]
+
+
+def load_profiles(directory: str = PROFILES_DIRECTORY) -> tuple[list[str], Table]:
+    """The languages and the n-gram probability table ``DetectorFactory`` would load."""
+    path = cache_path(directory)
+    if path is not None:
+        loaded = _read(path)
+        if loaded is not None:
+            return loaded
+    languages, table = _from_langdetect(directory)
+    if path is not None:
+        _write(path, languages, table)
+    return languages, table
+
+
+def factory(directory: str = PROFILES_DIRECTORY) -> DetectorFactory:
+    """A ``DetectorFactory`` holding the profiles, as after its ``load_profile``."""
+    made = DetectorFactory()
+    made.langlist, made.word_lang_prob_map = load_profiles(directory)
+    return made
+
+
+def cache_folder() -> Path:
+    """Where caches go: ``$XDG_CACHE_HOME/article-clean``, else ``~/.cache/article-clean``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "article-clean"
+
+
+def cache_path(directory: str) -> Path | None:
+    """The cache file for these profiles and this langdetect; None when they cannot be read."""
+    try:
+        # The order langdetect numbers the languages in is its own call's, os.listdir's.
+        names = os.listdir(directory)  # noqa: PTH208
+        stats = [(Path(directory) / name).stat() for name in names]
+        version = metadata.version("langdetect")
+    except (OSError, metadata.PackageNotFoundError):
+        return None
+    key = hashlib.sha256(FORMAT)
+    key.update(json.dumps([version, sys.byteorder, names]).encode())
+    for stat in stats:
+        key.update(f"{stat.st_size} {stat.st_mtime_ns};".encode())
+    return cache_folder() / f"langdetect-{version}-{key.hexdigest()[:20]}.profiles"
+
+
+def _from_langdetect(directory: str) -> tuple[list[str], Table]:
+    """langdetect's own load, its lists made tuples."""
+    loaded = DetectorFactory()
+    loaded.load_profile(directory)
+    table = {word: tuple(row) for word, row in loaded.word_lang_prob_map.items()}
+    return list(loaded.langlist), table
+
+
+def encode(languages: list[str], table: Table) -> bytes | None:
+    """The cache's bytes: a header line (the languages, the counts), the n-grams, then per
+    n-gram the number of non-zero probabilities, their language indexes and their values.
+    None when the table does not fit this form."""
+    if len(languages) > 255 or any(SEPARATOR in word for word in table):
+        return None
+    counts, indexes, values = bytearray(), bytearray(), array("d")
+    for row in table.values():
+        found = [(index, value) for index, value in enumerate(row) if value != 0.0]
+        counts.append(len(found))
+        indexes.extend(index for index, _ in found)
+        values.extend(value for _, value in found)
+    if max(counts, default=0) > 255 or any(len(row) != len(languages) for row in table.values()):
+        return None
+    words = SEPARATOR.join(table).encode()
+    header = {
+        "languages": languages,
+        "words": len(words),
+        "ngrams": len(table),
+        "entries": len(values),
+    }
+    return b"".join(
+        (FORMAT, json.dumps(header).encode(), b"\n", words, counts, indexes, values.tobytes())
+    )
+
+
+def decode(data: bytes) -> tuple[list[str], Table] | None:
+    """The profiles from the cache's bytes; None unless they are whole and consistent."""
+    if not data.startswith(FORMAT):
+        return None
+    line_end = data.find(b"\n", len(FORMAT))
+    try:
+        header = json.loads(data[len(FORMAT) : line_end])
+        languages, ngrams = list(header["languages"]), int(header["ngrams"])
+        entries, at = int(header["entries"]), line_end + 1
+        words = data[at : at + int(header["words"])].decode().split(SEPARATOR)
+    except (ValueError, KeyError, TypeError):
+        return None
+    at += int(header["words"])
+    counts, indexes = data[at : at + ngrams], data[at + ngrams : at + ngrams + entries]
+    values = array("d")
+    packed = data[at + ngrams + entries :]
+    if len(packed) != entries * values.itemsize:
+        return None
+    values.frombytes(packed)
+    if not (len(words) == len(counts) == ngrams and len(indexes) == len(values) == entries):
+        return None
+    if sum(counts) != entries or (indexes and max(indexes) >= len(languages)):
+        return None
+    return languages, _rows(words, counts, indexes, values, len(languages))
+
+
+def _rows(
+    words: list[str], counts: bytes, indexes: bytes, values: array[float], size: int
+) -> Table:
+    """Each n-gram's dense row of probabilities, zeros but where the cache has a value."""
+    zero = [0.0] * size
+    table: Table = {}
+    at = 0
+    for word, count in zip(words, counts, strict=True):
+        row = zero.copy()
+        for entry in range(at, at + count):
+            row[indexes[entry]] = values[entry]
+        at += count
+        table[word] = tuple(row)
+    return table
+
+
+def _read(path: Path) -> tuple[list[str], Table] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    loaded = decode(data)
+    if loaded is None:
+        LOGGER.debug("%s: not a whole profile cache; rebuilt", path)
+    return loaded
+
+
+def _write(path: Path, languages: list[str], table: Table) -> None:
+    data = encode(languages, table)
+    if data is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".profiles")
+    except OSError:
+        LOGGER.debug("%s: profile cache not written", path, exc_info=True)
+        return
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+        Path(name).replace(path)  # readers see no file, the old one or the whole new one
+    except OSError:
+        LOGGER.debug("%s: profile cache not written", path, exc_info=True)
+        Path(name).unlink(missing_ok=True)
