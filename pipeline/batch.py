@@ -34,6 +34,7 @@ from pipeline.io import check_name_fits, output_paths, write_outputs
 from pipeline.limits import SIZE_SETTING, Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
+from pipeline.sinks.corpus import article_line
 from pipeline.sources.document import Document, clean_document
 from pipeline.templates import item_site, with_templates
 
@@ -102,6 +103,9 @@ class FileResult:
     chars_out: int = 0
     flags: tuple[str, ...] = ()
     disk_full: bool = False  # the failure was a full disk: later files will fail too
+    # Cleaned: its corpus record's JSON text ("" for an empty body: none), made where it was
+    # cleaned, so that the corpus is not rebuilt by reading every output back; None: unknown.
+    record: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         # ``asdict`` without its deep copy: a result crosses a pipe for every file.
@@ -240,14 +244,16 @@ def clean_input(item: InputFile, rules: Rules, limits: Limits) -> Article:
 
 def cleaned_result(item: InputFile, article: Article) -> FileResult:
     stats = article.stats()
+    output = path_text(item.output)
     return FileResult(
         path_text(item.source),
-        path_text(item.output),
+        output,
         "cleaned",
         removed_by_kind=stats["removed_by_kind"],
         chars_in=stats["chars_in"],
         chars_out=stats["chars_out"],
         flags=article.flags,
+        record=article_line(output, article),
     )
 
 
