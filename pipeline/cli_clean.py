@@ -183,7 +183,7 @@ def clean_locked(
             spec, workers = parallel or (RulesSpec(), 1)
             rules, parallel = learning.learn(found, out_dir, rules, limits, spec, workers)
         if parallel is None:
-            results = clean_items(items, out_dir, rules, limits)
+            results = clean_items(items, out_dir, rules, limits, records=True)
         else:
             spec, workers = parallel
             if isinstance(items, list):
