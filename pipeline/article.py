@@ -291,10 +291,11 @@ class Article:
     # The template set it was cleaned with, when there was one: site, set hash, documents.
     template: tuple[str, str, int] | None = None
 
-    # ``removed_ids`` and ``kept`` are computed once per article and kept in its ``__dict__``
-    # (not fields: equality, repr and ``dataclasses.replace`` never see them). The context
-    # passes ask for them once per rule and round (issue 16), and a frozen article's removals
-    # never change; ``replace`` makes a new article, which computes its own.
+    # ``removed_ids``, ``kept`` and ``clean_text`` are computed once per article and kept in
+    # its ``__dict__`` (not fields: equality, repr and ``dataclasses.replace`` never see
+    # them). The context passes ask for them once per rule and round (issue 16), writing asks
+    # for the body three times, and a frozen article's removals never change; ``replace``
+    # makes a new article, which computes its own.
 
     def removed_ids(self) -> frozenset[int]:
         cached: frozenset[int] | None = self.__dict__.get("_removed_ids")
@@ -327,6 +328,14 @@ class Article:
         them across a blank line: a caption cut into a sentence leaves no break that
         cleaning the output again would join.
         """
+        # Asked for three times an article (body, sidecar stats, run result): built once.
+        cached: str | None = self.__dict__.get("_clean_text")
+        if cached is None:
+            cached = self._join_kept()
+            object.__setattr__(self, "_clean_text", cached)
+        return cached
+
+    def _join_kept(self) -> str:
         parts: list[str] = []
         previous: Segment | None = None
         for seg in self.kept():

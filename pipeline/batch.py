@@ -34,6 +34,7 @@ from pipeline.io import check_name_fits, output_paths, write_outputs
 from pipeline.limits import SIZE_SETTING, Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules, load_rules
+from pipeline.sinks.corpus import article_line
 from pipeline.sources.document import Document, clean_document
 from pipeline.templates import item_site, with_templates
 
@@ -102,6 +103,9 @@ class FileResult:
     chars_out: int = 0
     flags: tuple[str, ...] = ()
     disk_full: bool = False  # the failure was a full disk: later files will fail too
+    # Cleaned: its corpus record's JSON text ("" for an empty body: none), made where it was
+    # cleaned, so that the corpus is not rebuilt by reading every output back; None: unknown.
+    record: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         # ``asdict`` without its deep copy: a result crosses a pipe for every file.
@@ -198,10 +202,17 @@ class RunSummary:
 
 
 def clean_one(
-    item: InputFile, out_dir: Path, rules: Rules, limits: Limits, group: Group | None = None
+    item: InputFile,
+    out_dir: Path,
+    rules: Rules,
+    limits: Limits,
+    group: Group | None = None,
+    *,
+    records: bool = False,
 ) -> FileResult:
     """Clean and write one input; failures become a result, never an exception. Given a
-    ``group``, the outputs are staged there (``io.write_outputs``), for its commit to write."""
+    ``group``, the outputs are staged there (``io.write_outputs``), for its commit to write.
+    With ``records``, a cleaned result carries its corpus record (``FileResult.record``)."""
     for attempt in range(1, IO_ATTEMPTS + 1):
         try:
             # An output name the file system cannot hold fails now, not after cleaning.
@@ -217,7 +228,7 @@ def clean_one(
         except Exception as exc:  # one bad file, whatever went wrong, must not end the run
             return FileResult.failed(item, unexpected(exc))
         else:
-            return cleaned_result(item, article)
+            return cleaned_result(item, article, record=records)
         if not error.retryable or attempt == IO_ATTEMPTS:
             full = isinstance(error, OutputError) and error.disk_full
             return FileResult.failed(item, str(error), disk_full=full)
@@ -238,16 +249,20 @@ def clean_input(item: InputFile, rules: Rules, limits: Limits) -> Article:
                       site=site)  # fmt: skip
 
 
-def cleaned_result(item: InputFile, article: Article) -> FileResult:
+def cleaned_result(item: InputFile, article: Article, *, record: bool = False) -> FileResult:
+    """What cleaning ``item`` into ``article`` did; with ``record``, its corpus record too (a
+    list of results, as ``clean_batch`` returns, would otherwise hold every body)."""
     stats = article.stats()
+    output = path_text(item.output)
     return FileResult(
         path_text(item.source),
-        path_text(item.output),
+        output,
         "cleaned",
         removed_by_kind=stats["removed_by_kind"],
         chars_in=stats["chars_in"],
         chars_out=stats["chars_out"],
         flags=article.flags,
+        record=article_line(output, article) if record else None,
     )
 
 
@@ -264,13 +279,22 @@ def unexpected(exc: Exception) -> str:
 
 
 def clean_items(
-    items: Iterable[InputFile], out_dir: Path, rules: Rules, limits: Limits
+    items: Iterable[InputFile],
+    out_dir: Path,
+    rules: Rules,
+    limits: Limits,
+    *,
+    records: bool = False,
 ) -> Iterator[FileResult]:
     """Clean one input after another, committing their outputs in groups and giving out the
     results of each group once it is committed; after a full disk, report the rest as not
-    cleaned."""
+    cleaned. ``records``: as for :func:`clean_one`."""
     group = Group()
-    yield from in_groups(items, group, lambda item: clean_one(item, out_dir, rules, limits, group))
+
+    def clean(item: InputFile) -> FileResult:
+        return clean_one(item, out_dir, rules, limits, group, records=records)
+
+    yield from in_groups(items, group, clean)
 
 
 def in_groups(

@@ -39,6 +39,7 @@ from pipeline.learn import learn_templates
 from pipeline.limits import Limits
 from pipeline.lock import output_lock
 from pipeline.rules import Rules
+from pipeline.sinks.corpus import Spool
 from pipeline.sinks.stdout import write_stream
 from pipeline.sources import Passed, container_folders, expand, read_stdin
 from pipeline.sources.remote import remote_documents
@@ -115,9 +116,10 @@ def clean_to_folder(
     inputs = recorded(items, cleaned) if streamed else found.inputs
     problems: list[str] = []
 
-    def finish(summary: RunSummary) -> None:
+    def finish(summary: RunSummary, spool: Spool) -> None:
         corpus = cleaned if streamed else found.inputs
-        problem = write_corpora(out_dir, corpus, summary.failures, parquet=args.parquet)
+        problem = write_corpora(out_dir, corpus, summary.failures, parquet=args.parquet,
+                                spool=spool)  # fmt: skip
         problems.extend([problem] if problem else [])
 
     parallel = (spec, workers)
@@ -158,16 +160,17 @@ def clean_locked(
     limits: Limits,
     parallel: tuple[RulesSpec, int] | None = None,
     progress: bool = False,
-    finish: Callable[[RunSummary], None] | None = None,
+    finish: Callable[[RunSummary, Spool], None] | None = None,
     learning: Learning | None = None,
 ) -> RunSummary:
     """Under the output folder's lock: sweep what a killed run left, with ``learning`` learn
     the sites' templates (``pipeline.learn``), then clean every input, on ``parallel``'s
     number of worker processes (loading the rules from its spec), even one: the time limit
     can then stop a file wherever it is (``pipeline.supervise``); without ``parallel``, in
-    this process; then ``finish`` (the corpus). Results are folded into a summary as they
-    come, not kept; with ``progress``, a progress bar on stderr follows them. ``items`` are
-    ``found``'s inputs, or the stream of documents made from them."""
+    this process; then ``finish`` (the corpus, from the records the results carry, spooled as
+    they come). Results are folded into a summary as they come, not kept; with ``progress``,
+    a progress bar on stderr follows them. ``items`` are ``found``'s inputs, or the stream of
+    documents made from them."""
 
     def say(message: str) -> None:
         print(one_line(f"article-clean: {message}"), file=sys.stderr)
@@ -180,16 +183,19 @@ def clean_locked(
             spec, workers = parallel or (RulesSpec(), 1)
             rules, parallel = learning.learn(found, out_dir, rules, limits, spec, workers)
         if parallel is None:
-            results = clean_items(items, out_dir, rules, limits)
+            results = clean_items(items, out_dir, rules, limits, records=True)
         else:
             spec, workers = parallel
             if isinstance(items, list):
                 workers = min(workers, len(items))
             results = clean_in_processes(items, out_dir, spec, limits, max(1, workers))
         total = len(found.inputs)
-        summary.add_all(with_progress(results, total, sys.stderr, show=progress))
-        if finish is not None:
-            finish(summary)
+        with Spool() as spool:
+            if finish is not None:
+                results = spool.follow(results)
+            summary.add_all(with_progress(results, total, sys.stderr, show=progress))
+            if finish is not None:
+                finish(summary, spool)
         return summary
 
 

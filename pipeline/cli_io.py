@@ -24,7 +24,7 @@ from pipeline.discover import Discovery, InputFile, container_kind
 from pipeline.errors import OutputError
 from pipeline.limits import Limits
 from pipeline.read import path_text
-from pipeline.sinks.corpus import write_corpus
+from pipeline.sinks.corpus import Spool, write_corpus
 from pipeline.sinks.parquet import parquet_missing, write_parquet
 from pipeline.sources import JsonlFields, Passed
 from pipeline.sources.remote import remote_problem
@@ -115,14 +115,23 @@ def recorded(items: Iterable[InputFile], names: list[InputFile]) -> Iterator[Inp
 
 
 def write_corpora(
-    out_dir: Path, cleaned: list[InputFile], failed: list[FileResult], *, parquet: bool
+    out_dir: Path,
+    cleaned: list[InputFile],
+    failed: list[FileResult],
+    *,
+    parquet: bool,
+    spool: Spool | None = None,
 ) -> str | None:
     """``OUT/articles.jsonl`` over the inputs this run cleaned (a failed input's outputs, if
     any, are an earlier run's: left out), and ``OUT/articles.parquet`` when asked; why one
-    could not be written (the articles' own outputs stand), or None."""
+    could not be written (the articles' own outputs stand), or None. ``spool``: the records
+    of the results, one for each input in order (``sinks.corpus.Spool``)."""
     failures = {result.output for result in failed}
     try:
-        write_corpus(out_dir, (i for i in cleaned if path_text(i.output) not in failures))
+        if spool is not None and spool.count == len(cleaned):
+            write_corpus(out_dir, cleaned, spool=spool)  # failures are skipped there
+        else:
+            write_corpus(out_dir, (i for i in cleaned if path_text(i.output) not in failures))
         if parquet:
             write_parquet(out_dir)
     except OutputError as exc:

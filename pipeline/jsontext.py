@@ -65,6 +65,10 @@ def _encode(value: Any, out: list[str], newline: str) -> None:  # noqa: ANN401 (
         out.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline))
 
 
+# Strings and ints, most of a sidecar's values, are written inside the loops below without a
+# call to ``_encode`` each (a third of the encoder's time went to those calls).
+
+
 def _encode_dict(value: dict[Any, Any], out: list[str], newline: str) -> None:
     if not value:
         out.append("{}")
@@ -74,8 +78,14 @@ def _encode_dict(value: dict[Any, Any], out: list[str], newline: str) -> None:
     for key, item in value.items():
         out.append(separator)
         out.append(_string(key) if type(key) is str else _key(key))
-        out.append(": ")
-        _encode(item, out, inner)
+        kind = type(item)
+        if kind is str:
+            out.append(": " + _string(item))
+        elif kind is int:
+            out.append(": " + int.__repr__(item))
+        else:
+            out.append(": ")
+            _encode(item, out, inner)
         separator = "," + inner
     out.append(newline + "}")
 
@@ -87,8 +97,14 @@ def _encode_list(value: list[Any] | tuple[Any, ...], out: list[str], newline: st
     inner = newline + INDENT
     separator = "[" + inner
     for item in value:
-        out.append(separator)
-        _encode(item, out, inner)
+        kind = type(item)
+        if kind is str:
+            out.append(separator + _string(item))
+        elif kind is int:
+            out.append(separator + int.__repr__(item))
+        else:
+            out.append(separator)
+            _encode(item, out, inner)
         separator = "," + inner
     out.append(newline + "]")
 

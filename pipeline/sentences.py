@@ -53,17 +53,30 @@ def is_hard_wrap(line: str, following: str) -> bool:
     >>> is_hard_wrap("Soldiers near Kyiv (Photo: Reuters)", "eBay and Amazon halted sales.")
     False
     """
-    first_word = following.split(" ", 1)[0]
+    # Most lines start with a capital, which no continuation does: that is tested first, on
+    # one character (this runs for every line of every document, twice for many).
+    if not line or not following or not may_continue(following[0]):
+        return False
+    space = following.find(" ")
+    first_word = following if space < 0 else following[:space]
     return (
-        bool(line)
-        and bool(following)
-        and not ends_sentence(line)
+        not ends_sentence(line)
         # A bracket closes a credit or an aside ("(Photo: Reuters)"), a hyphen may be real.
         and not line.endswith(("-", ")", "]"))
         # All lower case: "eBay", "iPhone" start sentences, not continuations.
         and first_word.islower()
-        and first_word[0].isalpha()
     )
+
+
+def may_continue(char: str) -> bool:
+    """Can a word starting with ``char`` be all lower case and start with a letter (what
+    :func:`is_hard_wrap` asks of the next line's first word)? A letter that is neither upper
+    nor title case (``istitle`` of one character): lower case, or a letter without case.
+
+    >>> [may_continue(char) for char in "oOǅ中1"]
+    [True, False, False, True, False]
+    """
+    return char.isalpha() and not char.istitle()
 
 
 def is_broken_sentence(line: str, following: str) -> bool:
@@ -79,9 +92,8 @@ def is_broken_sentence(line: str, following: str) -> bool:
     ...                    "issues with sticky keys")
     False
     """
+    # The hard-wrap test first: it rejects most pairs on one character, before a split.
+    if not is_hard_wrap(line, following):
+        return False
     words = line.split()
-    return (
-        len(words) >= MIN_BROKEN_WORDS
-        and words[-1] in CONTINUATION_WORDS
-        and is_hard_wrap(line, following)
-    )
+    return len(words) >= MIN_BROKEN_WORDS and words[-1] in CONTINUATION_WORDS

@@ -118,7 +118,10 @@ def _clean_job(
     """Clean one input, staging its outputs: its result, and the staged outputs and their
     size for the supervising process to commit."""
     group = Group()
-    result = clean_one(from_item(item), Path(out_dir), rules, Limits(**limits), group)
+    # The record goes back with the result: the process that supervises writes the corpus
+    # from it (``sinks.corpus.Spool``); results are not kept, so memory does not grow.
+    result = clean_one(from_item(item), Path(out_dir), rules, Limits(**limits), group,
+                       records=True)  # fmt: skip
     return (result.to_json(), *group.take())
 
 

@@ -12,15 +12,24 @@ the corpus; it loads with ``datasets.load_dataset("json", data_files=...)`` and
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pipeline.discover import InputFile
 from pipeline.io import atomic_open, output_paths, read_sidecar
 from pipeline.read import path_text
 
+if TYPE_CHECKING:
+    from pipeline.article import Article
+    from pipeline.batch import FileResult
+
 CORPUS_NAME = "articles.jsonl"
+# A spooled result (:class:`Spool`): no record (failed, or an empty body), or one to read from
+# the outputs as they are on disk (a result that does not carry its record).
+SKIP, READ = b"-\n", b"\n"
 # Every field, in order, and what it holds (the README's table says the same).
 CORPUS_FIELDS: dict[str, str] = {
     "id": "the article's output name (OUT/<id>.txt)",
@@ -71,20 +80,103 @@ def record_line(record: dict[str, str]) -> bytes:
     return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-def write_corpus(out_dir: Path, items: Iterable[InputFile], path: Path | None = None) -> int:
-    """Write the corpus for ``items`` whose outputs exist; return the number of records."""
+def article_line(record_id: str, article: Article) -> str:
+    """The JSON text of the record :func:`write_corpus` makes from ``article``'s outputs
+    (without the newline), made from the article itself; "" when its body is empty."""
+    text = article.clean_text()
+    if "\r" in text:  # as reading the body back in text mode translates line breaks
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.rstrip("\n")
+    if not text:
+        return ""
+    # The sidecar's values that a record reads (``Article.to_json``), without the rest.
+    source = article.source
+    sidecar = {
+        "source": {
+            "path": source.path,
+            "sha256": source.sha256,
+            "format": source.format,
+            "record": source.record.to_json() if source.record is not None else None,
+        },
+        "title": article.title,
+        "language": article.language,
+        "page": article.page.to_json() if article.page is not None else None,
+    }
+    return json.dumps(corpus_record(record_id, text, sidecar), ensure_ascii=False)
+
+
+class Spool:
+    """The corpus records of a run's results, in the order they come, kept in an anonymous
+    temporary file (memory does not grow with the run, and a killed run leaves nothing): the
+    corpus is then written without reading every output back (which cost the CLI 1.2 ms a
+    file, after the cleaning, in one process)."""
+
+    def __init__(self) -> None:
+        # Closed by ``close`` (the spool is a context manager): it lives as long as the run.
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self.count = 0
+
+    def follow(self, results: Iterable[FileResult]) -> Iterator[FileResult]:
+        """``results`` unchanged, each one's record spooled."""
+        for result in results:
+            self.add(result)
+            yield result
+
+    def add(self, result: FileResult) -> None:
+        if result.status == "failed" or result.record == "":
+            self.file.write(SKIP)
+        elif result.record is None:
+            self.file.write(READ)
+        else:
+            self.file.write(result.record.encode("utf-8") + b"\n")
+        self.count += 1
+
+    def lines(self) -> Iterator[bytes]:
+        """The spooled entries, in order."""
+        self.file.flush()
+        self.file.seek(0)
+        yield from self.file
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def write_corpus(
+    out_dir: Path, items: Iterable[InputFile], path: Path | None = None, spool: Spool | None = None
+) -> int:
+    """Write the corpus for ``items`` whose outputs exist; return the number of records.
+
+    With ``spool``, one entry for each item, in order (:meth:`Spool.add` of its result): an
+    item's record is taken from there when its result carried it, else read from its outputs.
+    """
     count = 0
+    entries: Iterable[bytes | None] = spool.lines() if spool is not None else repeat(None)
     with atomic_open(path or out_dir / CORPUS_NAME) as handle:
-        for item in items:
-            body_path, sidecar_path = output_paths(out_dir, item)
-            sidecar = read_sidecar(sidecar_path)
-            try:
-                text = body_path.read_text(encoding="utf-8").rstrip("\n")
-            except OSError:
+        for item, entry in zip(items, entries, strict=spool is not None):
+            if entry == SKIP:
                 continue
-            if sidecar is None or not text:
-                continue
-            # A name whose bytes are not UTF-8 is escaped, as in sidecars and reports.
-            handle.write(record_line(corpus_record(path_text(item.output), text, sidecar)))
-            count += 1
+            line = entry if entry is not None and entry != READ else _read_line(out_dir, item)
+            if line:
+                handle.write(line)
+                count += 1
     return count
+
+
+def _read_line(out_dir: Path, item: InputFile) -> bytes | None:
+    """The corpus line of ``item`` from its outputs on disk; None when there is none."""
+    body_path, sidecar_path = output_paths(out_dir, item)
+    sidecar = read_sidecar(sidecar_path)
+    try:
+        text = body_path.read_text(encoding="utf-8").rstrip("\n")
+    except OSError:
+        return None
+    if sidecar is None or not text:
+        return None
+    # A name whose bytes are not UTF-8 is escaped, as in sidecars and reports.
+    return record_line(corpus_record(path_text(item.output), text, sidecar))
