@@ -76,21 +76,19 @@ def corpus_record(record_id: str, text: str, sidecar: dict[str, Any]) -> dict[st
     return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
+def record_text(record: dict[str, str]) -> str:
+    """A record as the corpus's JSON text (one line, without its newline)."""
+    return json.dumps(record, ensure_ascii=False)
+
+
 def record_line(record: dict[str, str]) -> bytes:
-    return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    return (record_text(record) + "\n").encode("utf-8")
 
 
-def article_line(record_id: str, article: Article) -> str:
-    """The JSON text of the record :func:`write_corpus` makes from ``article``'s outputs
-    (without the newline), made from the article itself; "" when its body is empty."""
-    text = article.clean_text()
-    if "\r" in text:  # as reading the body back in text mode translates line breaks
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.rstrip("\n")
-    if not text:
-        return ""
-    # The sidecar's values that a record reads (``Article.to_json``), without the rest.
-    source = article.source
+def article_record(record_id: str, article: Article, text: str | None = None) -> dict[str, str]:
+    """The corpus record of ``article`` (its body, or ``text``) made from the article itself:
+    :func:`corpus_record` given only the sidecar values it reads, not the whole sidecar."""
+    source, page = article.source, article.page
     sidecar = {
         "source": {
             "path": source.path,
@@ -100,9 +98,23 @@ def article_line(record_id: str, article: Article) -> str:
         },
         "title": article.title,
         "language": article.language,
-        "page": article.page.to_json() if article.page is not None else None,
+        "page": None
+        if page is None
+        else {
+            "url": page.url,
+            "date": page.date,
+            "author": page.author,
+            "site_name": page.site_name,
+        },
     }
-    return json.dumps(corpus_record(record_id, text, sidecar), ensure_ascii=False)
+    return corpus_record(record_id, article.clean_text() if text is None else text, sidecar)
+
+
+def article_line(record_id: str, article: Article) -> str:
+    """The JSON text of the record :func:`write_corpus` makes from ``article``'s outputs
+    (without the newline), made from the article itself; "" when its body is empty."""
+    text = article.clean_text().rstrip("\n")
+    return record_text(article_record(record_id, article, text)) if text else ""
 
 
 class Spool:

@@ -19,7 +19,7 @@ from pipeline.io import body_bytes
 from pipeline.limits import Limits
 from pipeline.read import path_text
 from pipeline.rules import Rules
-from pipeline.sinks.corpus import corpus_record, record_line
+from pipeline.sinks.corpus import article_record, record_line
 
 
 def write_stream(
@@ -36,8 +36,7 @@ def write_stream(
             yield FileResult.failed(item, unexpected(exc))
             continue
         if jsonl:
-            record = corpus_record(path_text(item.output), article.clean_text(), article.to_json())
-            out.write(record_line(record))
+            out.write(record_line(article_record(path_text(item.output), article)))
         else:
             out.write(body_bytes(article))
         out.flush()
