@@ -87,8 +87,9 @@ from pipeline.sinks.corpus import CORPUS_NAME
 from pipeline.sinks.parquet import PARQUET_NAME, parquet_missing, write_parquet
 from pipeline.sources import Passed, expand
 from pipeline.state import STATE_NAME
-from pipeline.supervise import STREAM_BATCH, Supervisor, start_workers
+from pipeline.supervise import STREAM_BATCH, Supervisor
 from pipeline.templates import TEMPLATES_FOLDER, TemplateSet
+from pipeline.workers import start_workers
 
 quiet_failed_runs()
 _SUPERVISORS: dict[int, Supervisor] = {}

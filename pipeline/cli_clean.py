@@ -45,10 +45,7 @@ from pipeline.sources import Passed, container_folders, expand, read_stdin
 from pipeline.sources.remote import remote_documents
 from pipeline.supervise import clean_in_processes
 from pipeline.templates import TEMPLATES_FOLDER, with_templates
-
-# From this many inputs on, the default is one cleaning process per core: below it, starting
-# the processes (~1 s each, they import trafilatura) costs more than it saves.
-PARALLEL_FROM = 200
+from pipeline.workers import PARALLEL_FROM
 
 
 def run_clean(args: argparse.Namespace, rules: Rules) -> int:

@@ -5,9 +5,9 @@ rules (0.26 s: their patterns compiled and checked) and, with its first page, th
 (trafilatura and lxml, 0.25 s; 12 MB), and building what its first document needs (the
 classify plan of the rules, 0.2 s, and patterns compiled on first use: a warm-up page is
 cleaned here). Done here once, in the fork server, each worker is forked with them in
-memory. The fork server is started as a command begins (``supervise.start_workers``), so
-this runs while the command parses its arguments, loads the rules and finds the inputs, on
-another core. langdetect's profiles are not loaded here:
+memory. The fork server is started as a command begins, before the command imports the
+library (``pipeline.workers``), so this runs while the command imports it, loads the rules
+and finds the inputs, on another core. langdetect's profiles are not loaded here:
 60 MB a worker, and most runs of English text never ask langdetect (cheaper tests decide).
 
 Guarantees: importing this never raises (a worker then loads what it needs itself and

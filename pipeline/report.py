@@ -22,9 +22,8 @@ from typing import Any, BinaryIO
 
 from pipeline.io import atomic_open, read_sidecar
 from pipeline.read import path_text
-from pipeline.report_page import page_end, page_start
+from pipeline.report_page import REPORT_NAME, page_end, page_start
 
-REPORT_NAME = "report.html"
 RUNS_FOLDER = "_runs"  # the flow's run reports: not sidecars
 SIDECAR_KEYS = frozenset({"source", "removals", "stats", "pipeline"})
 KEPT, HEADING = -1, -2  # line marks besides an index into the removal types

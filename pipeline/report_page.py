@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from pipeline import __version__
 from pipeline.article import Kind
 
+REPORT_NAME = "report.html"  # in the output folder, unless asked for elsewhere
+
 if TYPE_CHECKING:
     from pipeline.report import Summary
 

@@ -8,7 +8,7 @@ is reported as over the time limit (the same message the library gives), the tem
 it may have left are swept, and the next file gets a fresh worker.
 
 Workers are started from a fork server that has imported the library and loaded the
-built-in rules once (``pipeline.preload``; started early with :func:`start_workers`), so a
+built-in rules once (``pipeline.preload``; started early by ``pipeline.workers``), so a
 worker, and a replacement, costs milliseconds, not the second an interpreter takes to get
 there; they never fork the parent, which may run threads (Prefect's). A worker exits when
 the process that started it does (``batch.exit_with_parent``). A worker that dies by itself
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import queue
 import threading
@@ -61,6 +60,7 @@ from pipeline.errors import CleaningError, LimitError, OutputError
 from pipeline.io import output_paths, sweep_temporaries
 from pipeline.limits import Limits, over_time_message
 from pipeline.read import path_text
+from pipeline.workers import CONTEXT
 
 if TYPE_CHECKING:
     from pipeline.article import Article
@@ -73,8 +73,6 @@ HARD_LIMIT_GRACE_SECONDS = 2.0
 START_SECONDS = 300.0
 FINISH_SECONDS = 5.0  # for an idle worker to end once its pipe is closed
 STREAM_BATCH = 50  # documents a batch from a stream: small, as each holds its bytes
-_CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pipeline.preload"])
 _GO = "go"
 
 
@@ -83,13 +81,6 @@ R = TypeVar("R")
 # A job a worker runs: a module-level function (sent by reference) of the loaded rules and
 # its arguments, returning what the worker sends back.
 Job = Callable[..., Any]
-
-
-def start_workers() -> None:
-    """Start the fork server now, without waiting for it: it imports the library and loads
-    the built-in rules (``pipeline.preload``) while the caller goes on, so the first worker
-    is forked from a ready process instead of waiting for all that."""
-    multiprocessing.forkserver.ensure_running()
 
 
 def _serve(conn: Connection) -> None:
@@ -129,8 +120,8 @@ class Worker:
     """One worker process and the pipe to it."""
 
     def __init__(self) -> None:
-        self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True)
+        self.conn, child = CONTEXT.Pipe()
+        self.process = CONTEXT.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
         self.ready: set[RulesSpec] = set()  # rules it has loaded (it said so once, "go")
