@@ -7,8 +7,9 @@ classify plan of the rules, 0.2 s, and patterns compiled on first use: a warm-up
 cleaned here). Done here once, in the fork server, each worker is forked with them in
 memory. The fork server is started as a command begins, before the command imports the
 library (``pipeline.workers``), so this runs while the command imports it, loads the rules
-and finds the inputs, on another core. langdetect's profiles are not loaded here:
-60 MB a worker, and most runs of English text never ask langdetect (cheaper tests decide).
+and finds the inputs, on another core. langdetect's profiles are not loaded here: most
+runs of English text never ask langdetect (cheaper tests decide), and a worker that does
+loads them from their cache in about 0.05 s and 18 MB (``pipeline.matchers.profiles``).
 
 Guarantees: importing this never raises (a worker then loads what it needs itself and
 reports any problem with the file it cleans); a worker forked from it cleans exactly as one

@@ -4,9 +4,11 @@
 each a list of 55 floats, in Python: about 0.6 s, paid by every worker process that meets a
 doubtful line. Most of it is not the JSON but the cyclic garbage collector, which walks the
 growing lists (4.8 million items) again and again while they are made. Here the table is
-read from a sparse cache (the 184,000 non-zero probabilities, a few MB) and each n-gram's
-probabilities are a tuple: tuples of floats are untracked by the collector after its first
-pass, so neither the load nor later collections walk them.
+read from a sparse cache (the 184,000 non-zero probabilities, a few MB) into a
+:class:`LazyTable`: every n-gram is a key from the start, and its row of probabilities (a
+tuple) is made the first time a detector asks for it. A run meets a few thousand of the
+87,600, so a load is the n-gram index alone: about 0.02 s, where making every row took
+0.17 s, and a detector's first look at a row costs a few microseconds more.
 
 Guarantees:
 
@@ -32,7 +34,9 @@ import os
 import sys
 import tempfile
 from array import array
+from collections.abc import Iterator
 from importlib import metadata
+from itertools import accumulate
 from pathlib import Path
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -44,7 +48,8 @@ FORMAT = b"article-clean langdetect profiles 1\n"
 # Between n-grams in the file; an n-gram holding it is not cached (none does).
 SEPARATOR = "\x00"
 
-Table = dict[str, tuple[float, ...]]
+Row = tuple[float, ...]
+Table = dict[str, Row]
 
 
 def load_profiles(directory: str = PROFILES_DIRECTORY) -> tuple[list[str], Table]:
@@ -146,23 +151,70 @@ def decode(data: bytes) -> tuple[list[str], Table] | None:
         return None
     if sum(counts) != entries or (indexes and max(indexes) >= len(languages)):
         return None
-    return languages, _rows(words, counts, indexes, values, len(languages))
+    return languages, LazyTable(words, counts, indexes, values, len(languages))
 
 
-def _rows(
-    words: list[str], counts: bytes, indexes: bytes, values: array[float], size: int
-) -> Table:
-    """Each n-gram's dense row of probabilities, zeros but where the cache has a value."""
-    zero = [0.0] * size
-    table: Table = {}
-    at = 0
-    for word, count in zip(words, counts, strict=True):
-        row = zero.copy()
-        for entry in range(at, at + count):
-            row[indexes[entry]] = values[entry]
-        at += count
-        table[word] = tuple(row)
-    return table
+class LazyTable(Table):
+    """The n-gram table, each n-gram's row of probabilities made on first use.
+
+    It is the dict ``load_profile`` fills, as every reader sees it: ``in``, ``len`` and
+    iteration (the n-grams, in the cache's order) are the dict's own; ``[]``, ``get``,
+    ``values``, ``items`` and ``==`` give the rows, each a tuple of one float per language,
+    zero but where the cache holds a value. Inside, a row not yet asked for is stored as its
+    n-gram's number: langdetect's detector asks only ``in`` (C speed, as before) and ``[]``.
+    """
+
+    __slots__ = ("_indexes", "_size", "_starts", "_values")
+
+    def __init__(
+        self, words: list[str], counts: bytes, indexes: bytes, values: array[float], size: int
+    ) -> None:
+        # Numbers in place of rows until asked for: the one place the values are not Rows.
+        super().__init__(zip(words, range(len(words)), strict=True))  # type: ignore[arg-type]
+        self._starts = list(accumulate(counts, initial=0))  # n-gram i: entries starts[i:i+2]
+        self._indexes, self._values, self._size = indexes, values, size
+
+    def __getitem__(self, word: str) -> Row:
+        row = dict.__getitem__(self, word)
+        if type(row) is tuple:  # else the number of a row not made yet
+            return row
+        return self._make(word, row)  # type: ignore[arg-type]
+
+    def _make(self, word: str, number: int) -> Row:
+        dense = [0.0] * self._size
+        for entry in range(self._starts[number], self._starts[number + 1]):
+            dense[self._indexes[entry]] = self._values[entry]
+        row = tuple(dense)
+        dict.__setitem__(self, word, row)
+        return row
+
+    def get(self, word: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
+        return self[word] if word in self else default  # noqa: SIM401 (this is get)
+
+    def values(self) -> list[Row]:  # type: ignore[override]
+        return [self[word] for word in self]
+
+    def items(self) -> list[tuple[str, Row]]:  # type: ignore[override]
+        return [(word, self[word]) for word in self]
+
+    def copy(self) -> Table:
+        return dict(self.items())
+
+    def __iter__(self) -> Iterator[str]:
+        # Its own ``__iter__`` also keeps ``dict(table)`` and ``{**table}`` off the C copy
+        # of the stored values: they read the rows through ``[]``.
+        return dict.__iter__(self)
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __repr__(self) -> str:
+        return f"<LazyTable of {len(self)} n-grams>"
+
+    __hash__ = None
 
 
 def _read(path: Path) -> tuple[list[str], Table] | None:

@@ -73,3 +73,41 @@ def test_an_unwritable_cache_folder_is_only_slower(
     blocked.write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert same(profiles.load_profiles(), reference)
+
+
+def test_every_way_of_reading_the_cached_table_gives_langdetects_rows(
+    cache_home: Path, reference: tuple[list[str], profiles.Table]
+) -> None:
+    profiles.load_profiles()  # the cache written
+    languages, table = profiles.load_profiles()  # and read: rows made on first use
+    want = reference[1]
+    some = list(want)[::997]
+    assert [table[word] for word in some] == [want[word] for word in some]
+    assert all(word in table for word in some) and "no such n-gram" not in table
+    assert table.get(some[0]) == want[some[0]] and table.get("no such n-gram") is None
+    for copied in (dict(table), {**table}, table.copy(), dict(table.items())):
+        assert type(copied) is dict and copied == want
+    assert list(table.values()) == list(want.values()) and len(table) == len(want)
+    assert all(type(row) is tuple and len(row) == len(languages) for row in table.values())
+
+
+def test_detectors_from_the_cache_answer_as_langdetects_own(cache_home: Path) -> None:
+    own = DetectorFactory()
+    own.load_profile(PROFILES_DIRECTORY)
+    profiles.load_profiles()  # the cache written, then read below
+    cached = profiles.factory()
+    texts = [
+        "The council voted on Tuesday to close the old bridge to traffic.",
+        "Die Bundesregierung hat am Mittwoch neue Regeln für den Energiehandel beschlossen.",
+        "Le gouvernement a présenté mercredi un projet de loi sur l'énergie.",
+        "一个约定，信守15年；他每天都来这里。",
+        "Правительство утвердило новый бюджет на следующий год.",
+    ]
+    for seed, text in enumerate(texts):
+        answers = []
+        for factory in (own, cached):
+            factory.seed = seed
+            detector = factory.create()
+            detector.append(text)
+            answers.append([(p.lang, p.prob) for p in detector.get_probabilities()])
+        assert answers[0] == answers[1], text
