@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from array import array
 from collections.abc import Iterator
 from importlib import metadata
@@ -40,6 +39,8 @@ from itertools import accumulate
 from pathlib import Path
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+from pipeline import cache
 
 LOGGER = logging.getLogger(__name__)
 
@@ -72,12 +73,6 @@ def factory(directory: str = PROFILES_DIRECTORY) -> DetectorFactory:
     return made
 
 
-def cache_folder() -> Path:
-    """Where caches go: ``$XDG_CACHE_HOME/article-clean``, else ``~/.cache/article-clean``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "article-clean"
-
-
 def cache_path(directory: str) -> Path | None:
     """The cache file for these profiles and this langdetect; None when they cannot be read."""
     try:
@@ -91,7 +86,7 @@ def cache_path(directory: str) -> Path | None:
     key.update(json.dumps([version, sys.byteorder, names]).encode())
     for stat in stats:
         key.update(f"{stat.st_size} {stat.st_mtime_ns};".encode())
-    return cache_folder() / f"langdetect-{version}-{key.hexdigest()[:20]}.profiles"
+    return cache.cache_folder() / f"langdetect-{version}-{key.hexdigest()[:20]}.profiles"
 
 
 def _from_langdetect(directory: str) -> tuple[list[str], Table]:
@@ -218,30 +213,14 @@ class LazyTable(Table):
 
 
 def _read(path: Path) -> tuple[list[str], Table] | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    loaded = decode(data)
-    if loaded is None:
+    data = cache.read(path.name)
+    loaded = decode(data) if data is not None else None
+    if data is not None and loaded is None:
         LOGGER.debug("%s: not a whole profile cache; rebuilt", path)
     return loaded
 
 
 def _write(path: Path, languages: list[str], table: Table) -> None:
     data = encode(languages, table)
-    if data is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".profiles")
-    except OSError:
-        LOGGER.debug("%s: profile cache not written", path, exc_info=True)
-        return
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-        Path(name).replace(path)  # readers see no file, the old one or the whole new one
-    except OSError:
-        LOGGER.debug("%s: profile cache not written", path, exc_info=True)
-        Path(name).unlink(missing_ok=True)
+    if data is not None:
+        cache.write(path.name, data)
