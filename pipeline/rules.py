@@ -40,6 +40,9 @@ ELEMENT_RULE_FIELDS = frozenset(
      "examples"}
 )  # fmt: skip
 EXTRACTION_MODES = ("precision", "balanced", "recall")
+# What loading learned of each pattern: ``pattern_key`` to the substrings every match needs
+# (None: no such set), present only for patterns found not to backtrack catastrophically.
+PatternFacts = dict[str, tuple[str, ...] | None]
 # The built-in file is about 60 KB; a rules file a thousand times that is not one.
 MAX_RULES_BYTES = 64 * 2**20
 
@@ -182,15 +185,13 @@ def load_rules(path: str | Path | None = None) -> Rules:
     given is checked as the built-in one is by the test suite: its rules' examples too."""
     if path is None:
         data = resources.files("pipeline.data").joinpath(DEFAULT_RULES).read_bytes()
-        source = f"pipeline/data/{DEFAULT_RULES}"
-    else:
-        data = _read_rules_file(Path(path))
-        source = str(path)
-    rules = parse_rules(data, source)
-    if path is not None:
-        from pipeline.rules_check import check_examples  # it imports the pipeline, which imports us
+        from pipeline.rules_cache import parse_cached  # it imports this module
 
-        check_examples(rules)
+        return parse_cached(data, f"pipeline/data/{DEFAULT_RULES}")
+    rules = parse_rules(_read_rules_file(Path(path)), str(path))
+    from pipeline.rules_check import check_examples  # it imports the pipeline, which imports us
+
+    check_examples(rules)
     return rules
 
 
@@ -237,14 +238,28 @@ def missing_top_level(doc: dict[str, Any], source: str) -> RulesError | None:
 
 
 def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
+    """The rules of a rules file's bytes, checked; :class:`RulesError` names what is wrong."""
+    return parse_document(read_toml(data, source), data, source, {})
+
+
+def read_toml(data: bytes, source: str) -> dict[str, Any]:
+    """A rules file's TOML document."""
     try:
-        doc = tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"{source}: not valid TOML: {exc}"
         raise RulesError(msg) from exc
     except RecursionError as exc:  # tomllib parses nested arrays and tables by recursion
         msg = f"{source}: values nested too deeply to read; a rules file nests two or three deep"
         raise RulesError(msg) from exc
+
+
+def parse_document(doc: dict[str, Any], data: bytes, source: str, facts: PatternFacts) -> Rules:
+    """The rules of a rules file's TOML document ``doc`` (read from ``data``), checked.
+
+    ``facts`` holds what is known of patterns already (``pattern_key`` to the substrings
+    every match needs): a pattern found there is not analysed again; one analysed here, and
+    found safe, is added to it (``pipeline.rules_cache`` keeps them between runs)."""
     missing = missing_top_level(doc, source)
     if missing is not None:
         raise missing
@@ -252,7 +267,7 @@ def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
     if not isinstance(version, int):
         msg = f"{source}: top-level 'version' must be an integer"
         raise RulesError(msg)
-    rules = tuple(_parse_rule(raw, source) for raw in _list(doc, "rules", source))
+    rules = tuple(_parse_rule(raw, source, facts) for raw in _list(doc, "rules", source))
     html = _parse_html(_table(doc, "html", source), source)
     _check_unique((*rules, *html.rules), source)
     settings = _table(doc, "settings", source)
@@ -273,7 +288,7 @@ def parse_rules(data: bytes, source: str = "<rules>") -> Rules:
     return parsed
 
 
-def _parse_rule(raw: Any, source: str) -> Rule:
+def _parse_rule(raw: Any, source: str, facts: PatternFacts) -> Rule:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         msg = f"{source}: every [[rules]] entry needs a string 'id'"
         raise RulesError(msg)
@@ -292,6 +307,7 @@ def _parse_rule(raw: Any, source: str) -> Rule:
         msg = f"{where}: 'confidence' must be a number in (0, 1]"
         raise RulesError(msg)
     pattern = _compile(raw, where)
+    needs = _needs(pattern, where, facts) if pattern is not None else None
     return Rule(
         id=rule_id,
         kind=_parse_kind(raw.get("kind"), where),
@@ -304,7 +320,7 @@ def _parse_rule(raw: Any, source: str) -> Rule:
         examples_match=tuple(_strings(examples, "match", where)),
         examples_no_match=tuple(_strings(examples, "no_match", where)),
         keywords=phrase_keywords(_strings(raw, "phrases", where)) if "phrases" in raw else None,
-        needs=required_substrings(pattern) if pattern is not None else None,
+        needs=needs,
         fold=pattern is not None and bool(pattern.flags & re.IGNORECASE),
     )
 
@@ -336,11 +352,25 @@ def _compile(raw: dict[str, Any], where: str) -> re.Pattern[str] | None:
     else:
         return None
     try:
-        compiled = re.compile(source, flags)
+        return re.compile(source, flags)
     except re.error as exc:
         msg = f"{where}: 'pattern' does not compile: {exc}"
         raise RulesError(msg) from exc
-    if explosive_repeat(compiled):
+
+
+def pattern_key(pattern: re.Pattern[str]) -> str:
+    """What a pattern's analysis depends on: its flags and its source."""
+    return f"{pattern.flags}:{pattern.pattern}"
+
+
+def _needs(pattern: re.Pattern[str], where: str, facts: PatternFacts) -> tuple[str, ...] | None:
+    """The substrings every match of ``pattern`` needs (``pipeline.prefilter``), once it is
+    known not to backtrack catastrophically (``pipeline.backtrack``); from ``facts`` when
+    they hold it, else analysed and added to them."""
+    key = pattern_key(pattern)
+    if key in facts:
+        return facts[key]
+    if explosive_repeat(pattern):
         msg = (
             f"{where}: 'pattern' can backtrack catastrophically: it repeats a part that can "
             "match the same text in more than one way, as (a+)+ does, so one line could take "
@@ -348,7 +378,8 @@ def _compile(raw: dict[str, Any], where: str) -> re.Pattern[str] | None:
             f"cannot match, or bound the repeat (at most {MAX_SAFE_REPEATS} times)"
         )
         raise RulesError(msg)
-    return compiled
+    facts[key] = required_substrings(pattern)
+    return facts[key]
 
 
 def phrase_regex(phrase: str) -> str:
