@@ -17,36 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from pipeline.kinds import Kind as Kind
+from pipeline.kinds import Stage as Stage
 from pipeline.prefilter import foldable
 from pipeline.sentences import is_broken_sentence
 
 WORD = re.compile(r"\w+")
-
-
-class Kind(StrEnum):
-    """Why a segment is not part of the article body."""
-
-    TITLE = "title"  # moved to metadata, not boilerplate
-    CAPTION = "caption"  # photo captions and credit lines
-    APPEAL = "appeal"  # donation, membership, newsletter and subscribe appeals
-    LANGUAGE = "language"  # not in the target language
-    TRAILER = "trailer"  # attribution trailers: "As reported by ..."
-    TEASER = "teaser"  # subheads and links that advertise other content
-    PROMPT = "prompt"  # share/follow/comment prompts, "Advertisement" markers
-    BYLINE = "byline"  # posting and update stamps, tag lists: page furniture around the story
-    TEMPLATE = "template"  # lines most of a site's documents repeat (``pipeline.templates``)
-
-
-class Stage(StrEnum):
-    """Which pass decided a removal (jusText's two passes, plus document structure)."""
-
-    CLASSIFY = "classify"  # context-free: the line alone decides
-    REVISE = "revise"  # context-sensitive: neighbours decide
-    STRUCTURE = "structure"  # position in the document: title and teasers under it
-    SITE = "site"  # the site's other documents: lines learned as its template
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.article import Kind
+from pipeline.kinds import Kind
 from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, parse_size
 from pipeline.report_page import REPORT_NAME
 from pipeline.sniff import FORMAT_CHOICES

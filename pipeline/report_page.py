@@ -15,7 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
-from pipeline.article import Kind
+from pipeline.kinds import Kind
 
 REPORT_NAME = "report.html"  # in the output folder, unless asked for elsewhere
 
