@@ -42,10 +42,11 @@ unit: $(STAMP)
 
 # Speed and memory (issue 6): N inputs (N=10000 to change; LARGE=1 for 100,000), each job in a
 # fresh process; CORPUS=path adds the dev corpus's raw text and HTML pages (only when given on
-# the command line or in the environment); JOBS=floor,lib2,... runs some jobs only.
+# the command line or in the environment); JOBS=floor,lib2,... runs some jobs only; REPEATS=3
+# runs the jobs in 3 rounds (each job's median; default 3 to N=1000, else 1).
 given = $(filter command line environment,$(origin $(1)))
 BENCH_ARGS = --docs $(N) $(if $(LARGE),--large) $(if $(JOBS),--only $(JOBS)) \
-	$(if $(call given,CORPUS),--corpus $(CORPUS))
+	$(if $(REPEATS),--repeats $(REPEATS)) $(if $(call given,CORPUS),--corpus $(CORPUS))
 bench: $(STAMP)
 	$(BYTECODE)
 	$(PY) -m bench.speed $(strip $(BENCH_ARGS))

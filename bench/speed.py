@@ -19,8 +19,11 @@ HTML pages too) and runs on it, each in a fresh process, in one run:
 - ``warc``: the CLI on the corpus as one ``.warc.gz`` of HTML responses, and on the same
   pages as a folder of files.
 
-It prints one table (wall time, docs/s, MB/s, peak RSS, ms per document by stage), the ratios
-between the rows, and each target of issue 6 met or missed by how much. When N is over
+The jobs that run one command on the corpus (floor to warc) run in ``--repeats`` rounds, each
+round running each of them once, and each job's run of median wall time is its row. It prints
+one table (wall time, docs/s, MB/s, peak RSS, ms per document by stage), the ratios between
+the rows, each target met or missed by how much, and what creating a file cost in the bench's
+folder before and after the jobs (the write stage's cost depends on it). When N is over
 ``--reference`` (1,000), the jobs that clean are run at that size too, for memory.
 This is a benchmark, not a test: numbers go in the README, never into assertions.
 """
@@ -67,6 +70,7 @@ class Bench:
     def __init__(self, root: Path, corpus: Path, docs: int, size: int, repeats: int) -> None:
         self.root, self.corpus, self.docs, self.size = root, corpus, docs, size
         self.repeats = repeats
+        self.built: dict[str, tuple[int, ...]] = {}  # container inputs, built once
         self.env = measure.bench_env({"PYTHONUNBUFFERED": "1"})
         self.flow_env = measure.bench_env(
             {
@@ -134,32 +138,61 @@ class Bench:
     def _fresh(
         self, label: str, command: Callable[[str], list[str]], size: int | None = None
     ) -> Row:
-        runs = []
-        for _ in range(self.repeats):
-            out = self.out()
-            result = measure.run(command(str(out)), self.env)
-            bytes_in = self.size if size is None else size
-            runs.append(Row(label, result, self.docs, bytes_in, json_tail(result.output)))
-            shutil.rmtree(out, ignore_errors=True)
-        return median_row(runs)
+        """One run of ``command`` into a new output folder.
+
+        The outputs stay until the run ends (the temporary folder): deleting them here would
+        make the next job's files slow to create (see ``speed_report.creation_cost``).
+        """
+        result = measure.run(command(str(self.out())), self.env)
+        bytes_in = self.size if size is None else size
+        return Row(label, result, self.docs, bytes_in, json_tail(result.output))
 
     def _cli_on(self, label: str, source: Path, size: int) -> Row:
         script = str(Path(PYTHON).with_name("article-clean"))
         return self._fresh(label, lambda out: [script, "clean", str(source), "--out", out, "-q"],
                            size)  # fmt: skip
 
-    def jsonl(self) -> Row:
+    def jsonl(self) -> list[Row]:
         """The CLI on the corpus as one JSONL file: the folder's documents, as records."""
         path = self.root / "corpus.jsonl"
-        size = containers.build_jsonl(sorted(self.corpus.iterdir()), path)
-        return self._cli_on("CLI, one JSONL file", path, size)
+        if path.name not in self.built:
+            self.built[path.name] = (containers.build_jsonl(sorted(self.corpus.iterdir()), path),)
+        return [self._cli_on("CLI, one JSONL file", path, self.built[path.name][0])]
 
     def warc(self) -> list[Row]:
         """The CLI on the corpus as pages: a folder of them, then one ``.warc.gz``."""
-        path, pages = self.root / "corpus.warc.gz", self.root / "pages"
-        size, pages_size = containers.build_warc(sorted(self.corpus.iterdir()), path, pages)
+        path, pages = self.root / "corpus.warc.gz", self.root / "pages-of-text"
+        if path.name not in self.built:
+            self.built[path.name] = containers.build_warc(
+                sorted(self.corpus.iterdir()), path, pages
+            )
+        size, pages_size = self.built[path.name]
         return [self._cli_on("CLI, pages as files", pages, pages_size),
                 self._cli_on("CLI, one WARC file", path, size)]  # fmt: skip
+
+    def text_jobs(self, modes: set[str]) -> list[Callable[[], list[Row]]]:
+        """The chosen jobs that run one command on the corpus, in the table's order."""
+        jobs: dict[str, Callable[[], list[Row]]] = {
+            "floor": lambda: [self.floor()],
+            "ftfy": lambda: [self.ftfy()],
+            "lib1": lambda: [self.library(1)],
+            "lib2": lambda: [self.library(2)],
+            "cli": lambda: [self.cli()],
+            "jsonl": self.jsonl,
+            "warc": self.warc,
+        }
+        return [run for mode, run in jobs.items() if mode in modes]
+
+    def rounds(self, modes: set[str]) -> list[Row]:
+        """The jobs of :meth:`text_jobs` in ``repeats`` rounds, each round running every
+        job once, so that a change in the machine's state while the bench runs (another
+        process, the disk) falls on all of them alike; each job's row of median wall time."""
+        runs: dict[str, list[Row]] = {}
+        for _ in range(self.repeats):
+            for run in self.text_jobs(modes):
+                for row in run():
+                    runs.setdefault(row.label, []).append(row)
+        return [median_row(rows) for rows in runs.values()]
 
     @staticmethod
     def flow_job(raw: Path, out: Path) -> list[str]:
@@ -190,7 +223,6 @@ class Bench:
                          Row("flow re-run", again, self.docs, self.size, {}),
                          Row("check alone", check, self.docs, self.size,
                              json_tail(check.output))))  # fmt: skip
-            shutil.rmtree(out, ignore_errors=True)
         for index in range(3):
             rows.append(median_row([run[index] for run in runs]))
         return rows
@@ -219,21 +251,7 @@ def median_row(rows: list[Row]) -> Row:
 
 def run_modes(bench: Bench, modes: set[str], sources: Sources, html_repeats: int) -> list[Row]:
     """Every chosen job, in the table's order."""
-    rows: list[Row] = []
-    if "floor" in modes:
-        rows.append(bench.floor())
-    if "ftfy" in modes:
-        rows.append(bench.ftfy())
-    if "lib1" in modes:
-        rows.append(bench.library(1))
-    if "lib2" in modes:
-        rows.append(bench.library(2))
-    if "cli" in modes:
-        rows.append(bench.cli())
-    if "jsonl" in modes:
-        rows.append(bench.jsonl())
-    if "warc" in modes:
-        rows += bench.warc()
+    rows = bench.rounds(modes)
     if "flow" in modes:
         flow_rows = bench.flow()
         rows += flow_rows if "check" in modes else flow_rows[:-1]
@@ -260,8 +278,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--large", action="store_true", help=f"N = {LARGE_DOCS:,}")
     parser.add_argument("--corpus", type=Path, help="a dev corpus to add (raw text and HTML)")
     parser.add_argument("--only", help=f"comma-separated jobs (default all: {','.join(MODES)})")
-    parser.add_argument("--repeats", type=int, help="runs per job, median (default 3 to 1,000 "
-                        "docs, else 1)")  # fmt: skip
+    parser.add_argument("--repeats", type=int, help="rounds of every job, median (default 3 "
+                        "to 1,000 docs, else 1)")  # fmt: skip
     parser.add_argument("--html-repeats", type=int, default=3, help="rounds over the pages")
     parser.add_argument("--reference", type=int, default=1000,
                         help="corpus size to compare memory with (0: none)")  # fmt: skip
@@ -282,21 +300,24 @@ def main(argv: list[str] | None = None) -> int:
     sources = find_sources(args.corpus)
     print(speed_report.machine_line())
     print(f"corpus: {args.docs:,} inputs from {sources.describe()}; "
-          f"{args.repeats} run(s) per job, median")  # fmt: skip
+          f"{args.repeats} round(s) of the jobs, median")  # fmt: skip
     print(f"load average before: {speed_report.load()}")
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
         root = Path(tmp)
         built = build_corpus(root / "corpus", args.docs, sources)
         size = sum(path.stat().st_size for path in built)
         bench = Bench(root, root / "corpus", args.docs, size, args.repeats)
+        creation = [speed_report.creation_cost(root / "probe-before")]
         rows = run_modes(bench, args.modes, sources, args.html_repeats)
+        creation.append(speed_report.creation_cost(root / "probe-after"))
         reference: list[Row] = []
         if 0 < args.reference < args.docs:
             small = build_corpus(root / "reference", args.reference, sources)
             small_size = sum(path.stat().st_size for path in small)
             bench_small = Bench(root, root / "reference", args.reference, small_size, 1)
             reference = reference_rows(bench_small, args.modes)
-    print(f"load average after: {speed_report.load()}\n")
+    print(f"load average after: {speed_report.load()}")
+    print(speed_report.creation_line(*creation) + "\n")
     speed_report.print_report(rows, reference, args.docs, bool(sources.pages))
     return 0
 

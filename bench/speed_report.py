@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,37 @@ class Row:
 def load() -> str:
     """The load averages over 1, 5 and 15 minutes, as ``uptime`` prints them."""
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+PROBE_FILES = 1000
+
+
+def creation_cost(folder: Path, files: int = PROBE_FILES) -> float:
+    """Median microseconds to create one empty file in a new ``folder`` (kept afterwards).
+
+    The write stage creates two files per article, and what that costs depends on the file
+    system's state, not on the product: on ext4 without a journal (this machine's disk), a new
+    inode skips every inode of its group freed in the last minute or more (``recently_deleted``
+    in the kernel's ``ialloc.c``), so right after thousands of files were deleted a creation
+    costs ~0.7 ms instead of ~0.02. The bench prints this probe beside the table so that a
+    write stage measured in that state shows as such.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    times = []
+    for index in range(files):
+        start = time.perf_counter()
+        fd = os.open(folder / f"f{index}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        times.append(time.perf_counter() - start)
+        os.close(fd)
+    return statistics.median(times) * 1e6
+
+
+def creation_line(before: float, after: float) -> str:
+    return (
+        f"creating a file in the bench's folder: {before:.0f} us before the jobs, {after:.0f} us"
+        f" after (median of {PROBE_FILES:,})\n  (an idle ext4: ~20 us; ext4 with no journal, "
+        "just after many files were deleted: ~700 us)"
+    )
 
 
 def machine_line() -> str:

@@ -131,6 +131,8 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     assert "not measured (jobs flow, lib2, server)" in out
     assert "targets (issue 16):" in out and "CLI / ftfy loop" in out
     assert "on 2 processes >= 1.8x one" in out and "over 1 pages" in out
+    probe = re.search(r"creating a file in the bench's folder: (\d+) us before the jobs", out)
+    assert probe is not None and int(probe.group(1)) > 0, out
 
 
 def test_unknown_jobs_are_a_usage_error() -> None:
@@ -183,3 +185,30 @@ def test_the_jsonl_and_warc_jobs_hold_every_input_once(tmp_path: Path, dev_corpu
     assert [d.fmt for d in documents] == ["text", "text", "text", "html", *["html"] * 4]
     assert not passed and not any(getattr(d, "error", None) for d in documents)
     assert len(list((tmp_path / "pages").iterdir())) == 4
+
+
+def test_jobs_run_in_rounds_and_each_row_is_its_median(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every round runs each job once (so a change in the machine's state falls on all of
+    them alike), and a job's row is its run of median wall time."""
+    order: list[str] = []
+    walls = {"a": iter([3.0, 1.0, 2.0]), "b": iter([5.0, 6.0, 4.0])}
+
+    def run(name: str) -> list[Row]:
+        order.append(name)
+        return [Row(name, Measured(next(walls[name]), 1.0, 1.0), 1, 1)]
+
+    bench = speed.Bench(tmp_path, tmp_path, 1, 1, repeats=3)
+    monkeypatch.setattr(bench, "text_jobs", lambda modes: [lambda: run("a"), lambda: run("b")])
+    rows = bench.rounds({"floor"})
+    assert order == ["a", "b"] * 3
+    assert [(row.label, row.measured.wall) for row in rows] == [("a", 2.0), ("b", 5.0)]
+
+
+def test_the_creation_probe_makes_its_files_and_keeps_them(tmp_path: Path) -> None:
+    from bench.speed_report import creation_cost, creation_line
+
+    assert creation_cost(tmp_path / "probe", files=50) > 0
+    assert len(list((tmp_path / "probe").iterdir())) == 50
+    assert all(len(line) <= WIDTH for line in creation_line(12345.0, 7.0).splitlines())
