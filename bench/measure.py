@@ -64,6 +64,9 @@ def run(command: list[str], env: dict[str, str], *, with_stages: bool = True) ->
             _, status, usage = os.wait4(process.pid, 0)
             wall = time.perf_counter() - start
             sampler.stop()
+            # A pool's workers can outlive the command by a moment, still writing their stage
+            # dumps: read the folder only once every process seen under it has gone.
+            wait_gone(sampler.seen - {process.pid})
             process.returncode = os.waitstatus_to_exitcode(status)
             log.seek(0)
             output = log.read().decode("utf-8", "replace")
@@ -83,11 +86,13 @@ class TreeSampler(threading.Thread):
         self.pid = pid
         self.peak_mb = 0.0  # the most all processes held at once
         self.biggest_mb = 0.0  # the most one process held
+        self.seen: set[int] = set()  # every process found under it
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
             tree = descendants(self.pid)
+            self.seen.update(tree)
             self.peak_mb = max(self.peak_mb, sum(map(_resident_pages, tree)) * PAGE_MB)
             self.biggest_mb = max(self.biggest_mb, *map(high_water_mb, tree))
             self._stop_event.wait(SAMPLE_SECONDS)
@@ -95,6 +100,21 @@ class TreeSampler(threading.Thread):
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
+
+
+def wait_gone(pids: set[int], timeout: float = 10.0) -> None:
+    """Wait until none of ``pids`` is running (at most ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has finished: only its parent's wait is left
 
 
 def descendants(root: int) -> list[int]:

@@ -22,8 +22,8 @@ HTML pages too) and runs on it, each in a fresh process, in one run:
 The jobs that run one command on the corpus (floor to warc) run in ``--repeats`` rounds, each
 round running each of them once, and each job's run of median wall time is its row. It prints
 one table (wall time, docs/s, MB/s, peak RSS, ms per document by stage), the ratios between
-the rows, each target met or missed by how much, and what creating a file cost in the bench's
-folder before and after the jobs (the write stage's cost depends on it). When N is over
+the rows, each target met or missed by how much, and what creating a file cost in each job's
+output folder (the write stage's cost depends on it). When N is over
 ``--reference`` (1,000), the jobs that clean are run at that size too, for memory.
 This is a benchmark, not a test: numbers go in the README, never into assertions.
 """
@@ -124,14 +124,16 @@ class Bench:
         ours: list[Row] = []
         theirs: list[Row] = []
         for _ in range(self.repeats):
-            out = str(self.out())
-            cli = measure.run([script, "clean", str(pages), "--out", out, "-q", "--workers",
-                               "1"], self.env)  # fmt: skip
-            ours.append(Row("HTML: CLI, 1 worker", cli, len(sources.pages), size, {}))
-            out = str(self.out())
-            loop = measure.run(job("bench.run", "trafilatura", str(pages), "--out", out),
+            out = self.out()
+            probe = {"creation_us": speed_report.creation_cost(out)}
+            cli = measure.run([script, "clean", str(pages), "--out", str(out), "-q",
+                               "--workers", "1"], self.env)  # fmt: skip
+            ours.append(Row("HTML: CLI, 1 worker", cli, len(sources.pages), size, probe))
+            out = self.out()
+            probe = {"creation_us": speed_report.creation_cost(out)}
+            loop = measure.run(job("bench.run", "trafilatura", str(pages), "--out", str(out)),
                                self.env)  # fmt: skip
-            info = json_tail(loop.output)
+            info = json_tail(loop.output) | probe
             theirs.append(Row("HTML: trafil. loop", loop, len(sources.pages), size, info))
         return [median_row(ours), median_row(theirs)]
 
@@ -140,12 +142,15 @@ class Bench:
     ) -> Row:
         """One run of ``command`` into a new output folder.
 
-        The outputs stay until the run ends (the temporary folder): deleting them here would
-        make the next job's files slow to create (see ``speed_report.creation_cost``).
+        What creating a file costs in that folder is measured first (it varies by folder on
+        some disks: ``speed_report.creation_cost``). The outputs stay until the run ends.
         """
-        result = measure.run(command(str(self.out())), self.env)
+        out = self.out()
+        creation = speed_report.creation_cost(out)
+        result = measure.run(command(str(out)), self.env)
         bytes_in = self.size if size is None else size
-        return Row(label, result, self.docs, bytes_in, json_tail(result.output))
+        info = json_tail(result.output) | {"creation_us": creation}
+        return Row(label, result, self.docs, bytes_in, info)
 
     def _cli_on(self, label: str, source: Path, size: int) -> Row:
         script = str(Path(PYTHON).with_name("article-clean"))
@@ -307,17 +312,14 @@ def main(argv: list[str] | None = None) -> int:
         built = build_corpus(root / "corpus", args.docs, sources)
         size = sum(path.stat().st_size for path in built)
         bench = Bench(root, root / "corpus", args.docs, size, args.repeats)
-        creation = [speed_report.creation_cost(root / "probe-before")]
         rows = run_modes(bench, args.modes, sources, args.html_repeats)
-        creation.append(speed_report.creation_cost(root / "probe-after"))
         reference: list[Row] = []
         if 0 < args.reference < args.docs:
             small = build_corpus(root / "reference", args.reference, sources)
             small_size = sum(path.stat().st_size for path in small)
             bench_small = Bench(root, root / "reference", args.reference, small_size, 1)
             reference = reference_rows(bench_small, args.modes)
-    print(f"load average after: {speed_report.load()}")
-    print(speed_report.creation_line(*creation) + "\n")
+    print(f"load average after: {speed_report.load()}\n")
     speed_report.print_report(rows, reference, args.docs, bool(sources.pages))
     return 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,35 +63,41 @@ def load() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-PROBE_FILES = 1000
+PROBE_FILES = 200
+PROBE_PREFIX = ".creation-probe-"
 
 
 def creation_cost(folder: Path, files: int = PROBE_FILES) -> float:
-    """Median microseconds to create one empty file in a new ``folder`` (kept afterwards).
+    """Median microseconds to create one empty file in ``folder`` (the files are removed).
 
-    The write stage creates two files per article, and what that costs depends on the file
-    system's state, not on the product: on ext4 without a journal (this machine's disk), a new
-    inode skips every inode of its group freed in the last minute or more (``recently_deleted``
-    in the kernel's ``ialloc.c``), so right after thousands of files were deleted a creation
-    costs ~0.7 ms instead of ~0.02. The bench prints this probe beside the table so that a
-    write stage measured in that state shows as such.
+    The write stage creates two files per article, and on this machine's disk what that costs
+    depends on the folder, not on the product: in one new folder ~0.02 ms, in another ~0.7 ms,
+    and it stays so for the folder (the block group ext4 put it in, it seems; deleting files
+    just before makes no difference, measured). The bench measures each job's output folder so
+    that a write stage paid at the slow rate shows as such.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     times = []
-    for index in range(files):
+    paths = [folder / f"{PROBE_PREFIX}{index}" for index in range(files)]
+    for path in paths:
         start = time.perf_counter()
-        fd = os.open(folder / f"f{index}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         times.append(time.perf_counter() - start)
         os.close(fd)
+    for path in paths:
+        path.unlink()
     return statistics.median(times) * 1e6
 
 
-def creation_line(before: float, after: float) -> str:
-    return (
-        f"creating a file in the bench's folder: {before:.0f} us before the jobs, {after:.0f} us"
-        f" after (median of {PROBE_FILES:,})\n  (an idle ext4: ~20 us; ext4 with no journal, "
-        "just after many files were deleted: ~700 us)"
-    )
+def creation_lines(rows: list[Row]) -> list[str]:
+    """Each job's probe of its output folder, wrapped to the report's width."""
+    probed = [
+        f"{row.label} {row.info['creation_us']:.0f}" for row in rows if "creation_us" in row.info
+    ]
+    if not probed:
+        return []
+    text = "creating a file in each job's output folder, us (median of "
+    text += f"{PROBE_FILES}; ~20 is this disk's fast case, ~700 its slow one): " + "; ".join(probed)
+    return textwrap.wrap(text, WIDTH)
 
 
 def machine_line() -> str:
@@ -354,6 +361,7 @@ def print_report(rows: list[Row], reference: list[Row], docs: int, mixed: bool) 
     """The table, its notes, the ratios and the targets."""
     print("\n".join(table(rows)))
     print(NOTES)
+    print("\n".join(creation_lines(rows)))
     print("\nratios, wall over wall (this run):")
     print("\n".join(ratio_lines(rows)))
     print("\ntargets (issue 6):")

@@ -131,8 +131,8 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     assert "not measured (jobs flow, lib2, server)" in out
     assert "targets (issue 16):" in out and "CLI / ftfy loop" in out
     assert "on 2 processes >= 1.8x one" in out and "over 1 pages" in out
-    probe = re.search(r"creating a file in the bench's folder: (\d+) us before the jobs", out)
-    assert probe is not None and int(probe.group(1)) > 0, out
+    probes = " ".join(out.split("creating a file in each job's output folder", 1)[1].split())
+    assert all(f"{label} " in probes for label in ("floor (read, write)", "CLI")), out
 
 
 def test_unknown_jobs_are_a_usage_error() -> None:
@@ -206,9 +206,21 @@ def test_jobs_run_in_rounds_and_each_row_is_its_median(
     assert [(row.label, row.measured.wall) for row in rows] == [("a", 2.0), ("b", 5.0)]
 
 
-def test_the_creation_probe_makes_its_files_and_keeps_them(tmp_path: Path) -> None:
-    from bench.speed_report import creation_cost, creation_line
+def test_the_creation_probe_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    from bench.speed_report import creation_cost, creation_lines
 
-    assert creation_cost(tmp_path / "probe", files=50) > 0
-    assert len(list((tmp_path / "probe").iterdir())) == 50
-    assert all(len(line) <= WIDTH for line in creation_line(12345.0, 7.0).splitlines())
+    (tmp_path / "kept.txt").write_text("x")
+    assert creation_cost(tmp_path, files=50) > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.txt"]
+    probe = {"creation_us": 700.0}
+    rows = [Row(f"job {i}", Measured(1.0, 1.0, 1.0), 1, 1, probe) for i in range(9)]
+    lines = creation_lines(rows)
+    assert all(len(line) <= WIDTH for line in lines) and "job 8 700" in " ".join(lines)
+
+
+def test_measuring_waits_for_the_processes_the_command_left_running() -> None:
+    from bench.measure import wait_gone
+
+    straggler = subprocess.Popen(["sleep", "0.3"])
+    wait_gone({straggler.pid})
+    assert straggler.poll() == 0  # it had ended (a zombie until now), not timed out
