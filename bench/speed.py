@@ -82,8 +82,17 @@ class Bench:
         self.flow_env.pop("PREFECT_API_URL", None)  # the embedded server, as a user gets it
 
     def out(self) -> Path:
-        """A new, empty output folder."""
-        return Path(tempfile.mkdtemp(prefix="out-", dir=self.root))
+        """The output folder, emptied: one folder for every job and round (what creating a
+        file costs can depend on the folder: ``speed_report.creation_cost``)."""
+        folder = self.root / "out"
+        if folder.exists():
+            for child in folder.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+        folder.mkdir(exist_ok=True)
+        return folder
 
     def measured(self, label: str, command: list[str]) -> Row:
         """Run ``command`` (of Prefect's, cleaning nothing) ``repeats`` times; the row of the
@@ -142,8 +151,7 @@ class Bench:
     ) -> Row:
         """One run of ``command`` into a new output folder.
 
-        What creating a file costs in that folder is measured first (it varies by folder on
-        some disks: ``speed_report.creation_cost``). The outputs stay until the run ends.
+        What creating a file costs there is measured first and shown under the table.
         """
         out = self.out()
         creation = speed_report.creation_cost(out)

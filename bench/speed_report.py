@@ -71,10 +71,13 @@ def creation_cost(folder: Path, files: int = PROBE_FILES) -> float:
     """Median microseconds to create one empty file in ``folder`` (the files are removed).
 
     The write stage creates two files per article, and on this machine's disk what that costs
-    depends on the folder, not on the product: in one new folder ~0.02 ms, in another ~0.7 ms,
-    and it stays so for the folder (the block group ext4 put it in, it seems; deleting files
-    just before makes no difference, measured). The bench measures each job's output folder so
-    that a write stage paid at the slow rate shows as such.
+    is not the product's: ~0.02 ms, or ~0.5-1 ms of the kernel's CPU (process time equals wall
+    time), by folder and from one minute to the next, in the same folder too. The disk is ext4
+    without a journal, whose inode allocator skips every inode of a group freed in the last
+    minutes (``recently_deleted`` in ``fs/ext4/ialloc.c``); that fits what was seen, with tests
+    and benches creating and deleting thousands of files, but is not proven. The bench probes
+    each job's output folder before the job, so that a write stage paid at the slow rate shows
+    as such.
     """
     times = []
     paths = [folder / f"{PROBE_PREFIX}{index}" for index in range(files)]
