@@ -110,11 +110,8 @@ def wait_gone(pids: set[int], timeout: float = 10.0) -> None:
 
 
 def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"  # a zombie has finished: only its parent's wait is left
+    fields = _stat_fields(pid)
+    return bool(fields) and fields[0] != "Z"  # a zombie has ended: only its parent's wait is left
 
 
 def descendants(root: int) -> list[int]:
@@ -161,11 +158,15 @@ def high_water_mb(pid: int) -> float:
 
 
 def _parent(pid: int) -> int | None:
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields else None
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the name (state, parent id, ...); none once
+    the process is gone. The name (field 2) is in parentheses and may hold spaces."""
     stat = _read(f"/proc/{pid}/stat")
-    if not stat:
-        return None
-    # The name (field 2) is in parentheses and may hold spaces; the parent id is 2 after it.
-    return int(stat[stat.rindex(")") + 2 :].split()[1])
+    return stat[stat.rindex(")") + 2 :].split() if stat else []
 
 
 def _resident_pages(pid: int) -> int:

@@ -31,6 +31,7 @@ This is a benchmark, not a test: numbers go in the README, never into assertions
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import sys
@@ -70,7 +71,6 @@ class Bench:
     def __init__(self, root: Path, corpus: Path, docs: int, size: int, repeats: int) -> None:
         self.root, self.corpus, self.docs, self.size = root, corpus, docs, size
         self.repeats = repeats
-        self.built: dict[str, tuple[int, ...]] = {}  # container inputs, built once
         self.env = measure.bench_env({"PYTHONUNBUFFERED": "1"})
         self.flow_env = measure.bench_env(
             {
@@ -132,56 +132,56 @@ class Bench:
         script = str(Path(PYTHON).with_name("article-clean"))
         ours: list[Row] = []
         theirs: list[Row] = []
+        docs = len(sources.pages)
         for _ in range(self.repeats):
-            out = self.out()
-            probe = {"creation_us": speed_report.creation_cost(out)}
-            cli = measure.run([script, "clean", str(pages), "--out", str(out), "-q",
-                               "--workers", "1"], self.env)  # fmt: skip
-            ours.append(Row("HTML: CLI, 1 worker", cli, len(sources.pages), size, probe))
-            out = self.out()
-            probe = {"creation_us": speed_report.creation_cost(out)}
-            loop = measure.run(job("bench.run", "trafilatura", str(pages), "--out", str(out)),
-                               self.env)  # fmt: skip
-            info = json_tail(loop.output) | probe
-            theirs.append(Row("HTML: trafil. loop", loop, len(sources.pages), size, info))
+            ours.append(self._fresh("HTML: CLI, 1 worker", lambda out: [script, "clean",
+                        str(pages), "--out", out, "-q", "--workers", "1"], size, docs))  # fmt: skip
+            theirs.append(self._fresh("HTML: trafil. loop", lambda out: job("bench.run",
+                          "trafilatura", str(pages), "--out", out), size, docs))  # fmt: skip
         return [median_row(ours), median_row(theirs)]
 
     def _fresh(
-        self, label: str, command: Callable[[str], list[str]], size: int | None = None
+        self,
+        label: str,
+        command: Callable[[str], list[str]],
+        size: int | None = None,
+        docs: int | None = None,
     ) -> Row:
-        """One run of ``command`` into a new output folder.
-
-        What creating a file costs there is measured first and shown under the table.
-        """
+        """One run of ``command`` into the emptied output folder (of the corpus, unless
+        ``size`` and ``docs`` say otherwise). What creating a file costs there is measured
+        first and shown under the table."""
         out = self.out()
         creation = speed_report.creation_cost(out)
         result = measure.run(command(str(out)), self.env)
         bytes_in = self.size if size is None else size
         info = json_tail(result.output) | {"creation_us": creation}
-        return Row(label, result, self.docs, bytes_in, info)
+        return Row(label, result, self.docs if docs is None else docs, bytes_in, info)
 
     def _cli_on(self, label: str, source: Path, size: int) -> Row:
         script = str(Path(PYTHON).with_name("article-clean"))
         return self._fresh(label, lambda out: [script, "clean", str(source), "--out", out, "-q"],
                            size)  # fmt: skip
 
+    @functools.cached_property
+    def _jsonl_size(self) -> int:
+        """The corpus as one JSONL file (built once, for every round): its size."""
+        return containers.build_jsonl(sorted(self.corpus.iterdir()), self.root / "corpus.jsonl")
+
+    @functools.cached_property
+    def _warc_sizes(self) -> tuple[int, int]:
+        """The corpus as one ``.warc.gz`` and as a folder of pages (built once): their sizes."""
+        inputs, root = sorted(self.corpus.iterdir()), self.root
+        return containers.build_warc(inputs, root / "corpus.warc.gz", root / "pages-of-text")
+
     def jsonl(self) -> list[Row]:
         """The CLI on the corpus as one JSONL file: the folder's documents, as records."""
-        path = self.root / "corpus.jsonl"
-        if path.name not in self.built:
-            self.built[path.name] = (containers.build_jsonl(sorted(self.corpus.iterdir()), path),)
-        return [self._cli_on("CLI, one JSONL file", path, self.built[path.name][0])]
+        return [self._cli_on("CLI, one JSONL file", self.root / "corpus.jsonl", self._jsonl_size)]
 
     def warc(self) -> list[Row]:
         """The CLI on the corpus as pages: a folder of them, then one ``.warc.gz``."""
-        path, pages = self.root / "corpus.warc.gz", self.root / "pages-of-text"
-        if path.name not in self.built:
-            self.built[path.name] = containers.build_warc(
-                sorted(self.corpus.iterdir()), path, pages
-            )
-        size, pages_size = self.built[path.name]
-        return [self._cli_on("CLI, pages as files", pages, pages_size),
-                self._cli_on("CLI, one WARC file", path, size)]  # fmt: skip
+        size, pages_size = self._warc_sizes
+        return [self._cli_on("CLI, pages as files", self.root / "pages-of-text", pages_size),
+                self._cli_on("CLI, one WARC file", self.root / "corpus.warc.gz", size)]  # fmt: skip
 
     def text_jobs(self, modes: set[str]) -> list[Callable[[], list[Row]]]:
         """The chosen jobs that run one command on the corpus, in the table's order."""
