@@ -64,11 +64,13 @@ bench-profile: $(STAMP)
 	$(PY) -m bench.hotspots $(strip $(PROFILE_ARGS))
 
 # Quality against gold, on both development corpora in one run (CORPUS=path for one only);
-# corpora are read by path, never copied into the project.
+# corpora are read by path, never copied into the project. STANDFIRST=body scores the product
+# with [html] standfirst = "body".
 QUALITY_CORPORA ?= ../shared/eval/zyte-dev ../shared/eval/trafilatura-dev
 bench-quality: $(STAMP)
 	$(BYTECODE)
-	$(PY) -m bench.quality $(if $(call given,CORPUS),$(CORPUS),$(QUALITY_CORPORA))
+	$(PY) -m bench.quality $(if $(STANDFIRST),--standfirst $(STANDFIRST)) \
+		$(if $(call given,CORPUS),$(CORPUS),$(QUALITY_CORPORA))
 
 # Learned templates (issue 13): injected template lines in synthetic sites made of the corpora's
 # gold bodies, and the learner's peak memory at 10,000 and 100,000 documents.

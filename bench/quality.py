@@ -40,6 +40,7 @@ Pages are cleaned on one process per core; outputs do not depend on the order.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import os
@@ -53,7 +54,7 @@ from pathlib import Path
 
 from pipeline import CleaningError, Kind, clean_bytes, load_rules
 from pipeline.matchers.context import fold
-from pipeline.rules import Rule, Rules
+from pipeline.rules import STANDFIRST_PLACES, Rule, Rules
 
 TOKEN = re.compile(r"\w+")
 SPACE = re.compile(r"\s+")
@@ -244,20 +245,26 @@ class Output:
     title: str | None = None
 
 
-_RULES: dict[str, Rules] = {}
+_RULES: dict[tuple[str, str], Rules] = {}
 
 
-def _rules(language: str) -> Rules:
-    if language not in _RULES:
-        _RULES[language] = load_rules().with_options(target_language=language)
-    return _RULES[language]
+def _rules(language: str, standfirst: str = "") -> Rules:
+    """The built-in rules for ``language``, with ``[html] standfirst`` set to ``standfirst``
+    unless it is empty."""
+    if (language, standfirst) not in _RULES:
+        rules = load_rules().with_options(target_language=language)
+        if standfirst:
+            html = dataclasses.replace(rules.html, standfirst=standfirst)
+            rules = dataclasses.replace(rules, html=html)
+        _RULES[language, standfirst] = rules
+    return _RULES[language, standfirst]
 
 
-def _article_clean(path: Path, kind: str, language: str) -> Output:
+def _article_clean(path: Path, kind: str, language: str, standfirst: str = "") -> Output:
     fmt = "html" if kind == "html" else "text"
     try:
         article = clean_bytes(
-            path.read_bytes(), source_id=path.name, rules=_rules(language), fmt=fmt
+            path.read_bytes(), source_id=path.name, rules=_rules(language, standfirst), fmt=fmt
         )
     except CleaningError:
         return Output("")
@@ -288,11 +295,14 @@ def _no_cleaning(path: Path) -> Output:
     return Output(path.read_bytes().decode("utf-8", "replace"))
 
 
-def run_system(job: tuple[str, str, str, str]) -> Output:
-    """One page through one system: ``(system, path, kind, language)``."""
-    system, path, kind, language = job
+Job = tuple[str, str, str, str, str]
+
+
+def run_system(job: Job) -> Output:
+    """One page through one system: ``(system, path, kind, language, standfirst)``."""
+    system, path, kind, language, standfirst = job
     if system == "article-clean":
-        return _article_clean(Path(path), kind, language)
+        return _article_clean(Path(path), kind, language, standfirst)
     if system == "no cleaning":
         return _no_cleaning(Path(path))
     return _trafilatura(Path(path), precision=system == "trafilatura (favor_precision)")
@@ -308,13 +318,15 @@ class Runner:
     """Runs systems over pages on a process pool, remembering what does not depend on the
     language setting (the baselines), so the English subset reuses the all-pages outputs."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, standfirst: str = "") -> None:
         self.pool = ProcessPoolExecutor(max_workers=workers)
-        self.cache: dict[tuple[str, str, str, str], Output] = {}
+        self.cache: dict[Job, Output] = {}
+        self.standfirst = standfirst  # article-clean's [html] standfirst; "": the rules file's
 
     def outputs(self, system: str, kind: str, language: str, pages: Sequence[Page]) -> list[Output]:
-        lang = language if system == "article-clean" else ""
-        jobs = [(system, str(page.inputs[kind]), kind, lang) for page in pages]
+        ours = system == "article-clean"
+        lang, standfirst = (language, self.standfirst) if ours else ("", "")
+        jobs = [(system, str(page.inputs[kind]), kind, lang, standfirst) for page in pages]
         todo = [job for job in jobs if job not in self.cache]
         for job, out in zip(todo, self.pool.map(run_system, todo, chunksize=4), strict=True):
             self.cache[job] = out
@@ -539,6 +551,12 @@ def main(argv: list[str] | None = None) -> int:
         help="input kinds to score (default: all; raw_text_region alone runs in a minute)",
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--standfirst",
+        choices=STANDFIRST_PLACES,
+        default="",
+        help="article-clean's [html] standfirst (default: the built-in rules' setting)",
+    )
     args = parser.parse_args(argv)
     corpora = []
     for path in args.corpora:
@@ -546,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench.quality: {path} has no manifest.tsv", file=sys.stderr)
             return 2
         corpora.append(Corpus(path.resolve().name, load_pages(path)))
-    runner = Runner(args.workers)
+    runner = Runner(args.workers, args.standfirst)
     tally = RuleTally()
     try:
         for corpus in corpora:

@@ -177,6 +177,20 @@ class ExtractionChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class Standfirst:
+    """The page's standfirst (``pipeline.standfirst``): its text, whether the extracted text
+    holds it (before the text stages, which may remove it as any line), and whether it was
+    added there because the extraction had left it out (``[html] standfirst = "body"``)."""
+
+    text: str
+    in_body: bool
+    added: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "in_body": self.in_body, "added": self.added}
+
+
+@dataclass(frozen=True, slots=True)
 class PageInfo:
     """What an HTML page said about itself, and what was taken out of it before extraction.
 
@@ -192,10 +206,12 @@ class PageInfo:
     language: str | None = None  # as the page declares it (``<html lang>``)
     removals: tuple[PageRemoval, ...] = ()
     extraction: ExtractionChoice | None = None
+    standfirst: Standfirst | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
+            "standfirst": self.standfirst.to_json() if self.standfirst is not None else None,
             "author": self.author,
             "date": self.date,
             "site_name": self.site_name,

@@ -12,6 +12,9 @@ Guarantees:
 - The text has one paragraph (blank-line-separated) per block trafilatura kept — paragraph,
   heading, list, quote, table — and the lines inside a block (list items, ``<br>``) on lines
   of their own, so the text stages see the page's structure rather than guessing it.
+- The standfirst (``pipeline.standfirst``) is recorded whether or not the text holds it; it
+  is added to the text, as its first block (under the headline if the text starts with
+  it), only with ``[html] standfirst = "body"`` and when the extraction left it out.
 - The metadata (title, author, date, site name, URL, page language) comes from the page
   alone: trafilatura's ``filedate`` (today) is not used and the date search has a fixed upper
   bound, so the same page gives the same record on any day.
@@ -21,6 +24,7 @@ The tree is walked without recursion, so a deeply nested page cannot exhaust the
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -41,7 +45,14 @@ from trafilatura.metadata import (
 )
 from trafilatura.utils import load_html
 
-from pipeline.article import DecodingRepair, ExtractionChoice, Kind, PageInfo, PageRemoval
+from pipeline.article import (
+    DecodingRepair,
+    ExtractionChoice,
+    Kind,
+    PageInfo,
+    PageRemoval,
+    Standfirst,
+)
 from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
 from pipeline.decode import Decoded, decode_explained
 from pipeline.errors import DecodeError, LimitError
@@ -49,6 +60,7 @@ from pipeline.preclean import SPACES, preclean
 from pipeline.render import blocks_of
 from pipeline.repeats import repeated_blocks
 from pipeline.rules import HtmlSettings
+from pipeline.standfirst import find_standfirst
 
 # trafilatura logs "discarding data" and the like as warnings; with no handler configured,
 # Python would print them on stderr. The outcome is in the article's flags instead.
@@ -114,12 +126,20 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     language = _page_language(tree)
     metadata = _guarded_metadata(tree, source_id)
     blocks, choice, found = _choose(tree, metadata.url, settings, source_id)
+    standfirst = _standfirst(tree, metadata, blocks, settings)
+    if standfirst is not None and standfirst.added:
+        # Under the headline when the text starts with it, as the page shows it.
+        headline = bool(blocks) and _solid(blocks[0]) == _solid(metadata.title or "")
+        blocks.insert(1 if headline else 0, standfirst.text)
+        reason = f"{choice.reason}; the standfirst it had left out was put atop the text"
+        choice = dataclasses.replace(choice, reason=reason)
     text = "\n\n".join(_without_repeats(blocks, settings, removals))
     page = PageInfo(
         found_article=bool(text),
         language=language,
         removals=tuple(removals),
         extraction=choice,
+        standfirst=standfirst if found else None,
         # No metadata when every extraction discards the page, as when it found the metadata.
         **_metadata(metadata if found else None),
     )
@@ -167,6 +187,27 @@ def _choose(
         fallback=best is not tried[0] or added > 0,
     )
     return blocks, choice, any(c.document for _, c, _ in tried)
+
+
+def _standfirst(
+    tree: lxml.html.HtmlElement, metadata: Document, blocks: list[str], settings: HtmlSettings
+) -> Standfirst | None:
+    """The page's standfirst, whether the extracted blocks hold it, and whether it is to be
+    added atop them (``[html] standfirst = "body"``, and the blocks have some text)."""
+    description = getattr(metadata, "description", None)
+    text = find_standfirst(
+        tree, description, settings.standfirst_min_words, settings.standfirst_max_ratio
+    )
+    if text is None:
+        return None
+    # Compared without whitespace: trafilatura may space inline elements otherwise.
+    held = _solid(text) in _solid("".join(blocks))
+    added = not held and bool(blocks) and settings.standfirst == "body"
+    return Standfirst(text, in_body=held or added, added=added)
+
+
+def _solid(text: str) -> str:
+    return "".join(text.split())
 
 
 def _without_repeats(

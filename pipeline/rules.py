@@ -40,6 +40,7 @@ ELEMENT_RULE_FIELDS = frozenset(
      "examples"}
 )  # fmt: skip
 EXTRACTION_MODES = ("precision", "balanced", "recall")
+STANDFIRST_PLACES = ("field", "body")  # [html] standfirst
 # What loading learned of each pattern: ``pattern_key`` to the substrings every match needs
 # (None: no such set), present only for patterns found not to backtrack catastrophically.
 PatternFacts = dict[str, tuple[str, ...] | None]
@@ -139,6 +140,11 @@ class HtmlSettings:
     repeat_max_words: int = 60
     repeat_overlap: float = 0.6
     remove_repeats: bool = True  # off with --disable-kind teaser, the kind it removes as
+    # The standfirst (``pipeline.standfirst``): recorded in the sidecar and the corpus
+    # ("field"), and also put atop the body when the extraction left it out ("body").
+    standfirst: str = "field"
+    standfirst_min_words: int = 8
+    standfirst_max_ratio: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -446,6 +452,10 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
     if not 0.0 <= min_coverage <= 1.0:
         msg = f"{where}: 'min_coverage' must be a share between 0 and 1"
         raise RulesError(msg)
+    standfirst = _str(table, "standfirst", where)
+    if standfirst not in STANDFIRST_PLACES:
+        msg = f"{where}: 'standfirst' must be one of {', '.join(STANDFIRST_PLACES)}"
+        raise RulesError(msg)
     return HtmlSettings(
         extraction=extraction,
         max_element_words=_int(table, "max_element_words", where),
@@ -456,6 +466,9 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
         repeat_min_words=_int(table, "repeat_min_words", where),
         repeat_max_words=_int(table, "repeat_max_words", where),
         repeat_overlap=_float(table, "repeat_overlap", where),
+        standfirst=standfirst,
+        standfirst_min_words=_int(table, "standfirst_min_words", where),
+        standfirst_max_ratio=_float(table, "standfirst_max_ratio", where),
     )
 
 

@@ -35,6 +35,8 @@ CORPUS_FIELDS: dict[str, str] = {
     "id": "the article's output name (OUT/<id>.txt)",
     "text": "the body",
     "title": "the headline",
+    "standfirst": "an HTML page's standfirst, the summary under its headline (in the body only "
+    'with [html] standfirst = "body", or where the extraction kept it)',
     "language": "the document's language (langdetect code, und when too short to tell)",
     "format": "text or html: how the input was read",
     "source_path": "the input file (for a record, its JSONL or WARC file)",
@@ -62,6 +64,7 @@ def corpus_record(record_id: str, text: str, sidecar: dict[str, Any]) -> dict[st
         "id": record_id,
         "text": text,
         "title": sidecar.get("title"),
+        "standfirst": (page.get("standfirst") or {}).get("text"),
         "language": sidecar.get("language"),
         "format": source.get("format"),
         "source_path": source.get("path"),
@@ -105,6 +108,7 @@ def article_record(record_id: str, article: Article, text: str | None = None) ->
             "date": page.date,
             "author": page.author,
             "site_name": page.site_name,
+            "standfirst": None if page.standfirst is None else {"text": page.standfirst.text},
         },
     }
     return corpus_record(record_id, article.clean_text() if text is None else text, sidecar)

@@ -1,0 +1,106 @@
+"""The standfirst: the summary a page shows under its headline, found by its description.
+
+Most article pages state their summary twice: in the ``<head>`` (``<meta name="description">``,
+``og:description``, JSON-LD) and, visibly, as the standfirst under the headline. Where the
+page shows it varies by site (a ``<p class="lead">`` in the header, an intro ``<div>``, a
+subheadline ``<h2>``), and so does whether trafilatura's extraction keeps it: the header is
+often outside the article container. The description is the signal any site gives, so the
+standfirst is the smallest visible element of the page's body whose text starts with it.
+
+Guarantees: the description must have at least ``standfirst_min_words`` words (a site name
+or a slogan is not a summary); a trailing ellipsis is dropped, since descriptions are often
+the standfirst cut short; the element's text is at most ``standfirst_max_ratio`` times the
+description's length (the element holding the whole story also starts with it); text in
+``<head>``, scripts and styles is never read. Nothing is fetched and the tree is not changed.
+Whether the standfirst then goes into the body is the caller's choice (``[html] standfirst``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipeline.preclean import INVISIBLE_TAGS, SPACES
+
+# A description cut short: "... said on Tuesday..." or "... said on Tuesday …".
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
+# How many of the description's first words locate it: text nodes holding them, found in C.
+HEAD_WORDS = 3
+_INVISIBLE = " or ".join(f"ancestor::{tag}" for tag in sorted(INVISIBLE_TAGS))
+_HITS = etree.XPath(f"//body//text()[contains(normalize-space(.), $head)][not({_INVISIBLE})]")
+_LENGTH = etree.XPath("string-length()")
+# Elements whose start and end separate words, as a browser lays them out; inline elements
+# (<b>, <a>, <span>) do not: "Hel<b>lo</b>" reads "Hello".
+BLOCK_TAGS = frozenset(
+    {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+     "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+     "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"}
+)  # fmt: skip
+
+
+def find_standfirst(
+    tree: etree._Element, description: str | None, min_words: int, max_ratio: float
+) -> str | None:
+    """The text (as :func:`rendered`) of the smallest element in ``tree``'s body that starts
+    with the ``description`` (whitespace collapsed), or None.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring('''<html><head><meta name="description"
+    ...   content="Rain is forecast for the whole weekend, the weather office said on Friday.">
+    ... </head><body><h1>Rain all weekend</h1><p class="lead">Rain is forecast for the whole
+    ... weekend, the weather office said on <b>Fri</b>day.</p><p>The story.</p></body></html>''')
+    >>> find_standfirst(page, "Rain is forecast for the whole weekend, the weather office "
+    ...                 "said on Friday.", 8, 2.0)
+    'Rain is forecast for the whole weekend, the weather office said on Friday.'
+    >>> find_standfirst(page, "Rain all weekend", 8, 2.0) is None  # too short to be a summary
+    True
+    """
+    if description is None or len(description.split()) < min_words:
+        return None
+    stem = _ELLIPSIS.sub("", SPACES.sub(" ", description).strip())
+    head = " ".join(stem.split()[:HEAD_WORDS])
+    limit = max_ratio * len(stem)
+    for hit in _HITS(tree, head=head):
+        element = hit.getparent()
+        if hit.is_tail:  # the text after an element belongs to the element around it
+            element = element.getparent()
+        # Up from the text to the first element that holds the whole description.
+        while element is not None and element.tag != "body" and _LENGTH(element) <= limit:
+            text = rendered(element)
+            if text.startswith(stem):
+                return text
+            element = element.getparent()
+    return None
+
+
+def rendered(element: etree._Element) -> str:
+    """The element's text as a reader sees it: no script, style or comment, a space where a
+    block starts or ends (not at an inline element), whitespace collapsed. Walked with a stack,
+    not by recursion.
+
+    >>> import lxml.html
+    >>> rendered(lxml.html.fromstring("<div><p>One.</p><p><b>Tw</b>o<script>x</script>!</p></div>"))
+    'One. Two!'
+    >>> rendered(lxml.html.fromstring("<p>Up<!-- note -->date <span>d</span></p>"))
+    'Update d'
+    """
+    parts: list[str] = []
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else None
+        if closing or tag is None or tag in INVISIBLE_TAGS:
+            # Past the node: a block's end separates words; then the text after it. Only the
+            # tail of a comment, a script or a style is read.
+            if closing and tag in BLOCK_TAGS:
+                parts.append(" ")
+            if node is not element:
+                parts.append(node.tail or "")
+            continue
+        if tag in BLOCK_TAGS:
+            parts.append(" ")
+        parts.append(node.text or "")
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    return SPACES.sub(" ", "".join(parts)).strip()

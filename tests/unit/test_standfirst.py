@@ -1,0 +1,122 @@
+"""The standfirst: found by the page's description, recorded, and put atop the body on request.
+
+Each page here is hand-written in the shape seen on real pages: the summary under the
+headline sits in the page's header, outside the article element, so the extraction leaves it
+out; or it is the article's first paragraph, which the extraction keeps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from importlib import resources
+
+import lxml.html
+import pytest
+
+from pipeline import clean_bytes, load_rules
+from pipeline.io import sidecar_bytes
+from pipeline.rules import Rules, RulesError, parse_rules
+from pipeline.sinks.corpus import corpus_record
+from pipeline.standfirst import find_standfirst
+
+RULES = load_rules()
+BODY_RULES = dataclasses.replace(RULES, html=dataclasses.replace(RULES.html, standfirst="body"))
+SUMMARY = (
+    "The harbour's new breakwater will be two years late, because the seabed under its "
+    "northern arm proved softer than the surveys had shown."
+)
+STORY = [
+    "The harbour authority said on Monday that the new breakwater would be finished by the "
+    "spring, two years later than first planned.",
+    "Engineers found that the seabed under the northern arm was softer than the surveys had "
+    "shown, and the foundations had to be redesigned.",
+    "Fishermen who use the harbour said the delay had cost them a second winter of damaged "
+    "boats and lost days at sea.",
+    "The council has asked the national government for a further grant to cover the extra "
+    "cost, which it puts at twelve million pounds.",
+    "A spokesman for the contractor said the work was now on schedule and that the last "
+    "blocks would be placed in March.",
+]
+
+
+def page(description: str, header: str, story: list[str] = STORY, extra: str = "") -> bytes:
+    paragraphs = "".join(f"<p>{text}</p>" for text in story)
+    return f"""<html><head><title>Breakwater two years late</title>
+<meta name="description" content="{description}"></head><body>
+<header class="article-header"><h1>Breakwater two years late</h1>{header}</header>
+<article><div class="article-body">{paragraphs}</div></article>{extra}
+<footer><p>Harbour News, 1 Quay Street</p></footer></body></html>""".encode()
+
+
+HEADER_STANDFIRST = page(SUMMARY, f'<p class="standfirst">{SUMMARY}</p>')
+
+
+def clean(html: bytes, rules: Rules = RULES) -> tuple[str, dict]:  # type: ignore[type-arg]
+    article = clean_bytes(html, source_id="page.html", rules=rules, fmt="html")
+    return article.clean_text(), json.loads(sidecar_bytes(article))
+
+
+def test_a_header_standfirst_the_extraction_leaves_out_is_recorded_not_added_by_default() -> None:
+    text, sidecar = clean(HEADER_STANDFIRST)
+    assert SUMMARY not in text and STORY[0] in text  # trafilatura kept the article element only
+    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": False, "added": False}
+
+
+def test_with_standfirst_body_it_is_put_atop_the_text_and_the_choice_says_so() -> None:
+    text, sidecar = clean(HEADER_STANDFIRST, BODY_RULES)
+    assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
+    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": True, "added": True}
+    assert "standfirst" in sidecar["page"]["extraction"]["reason"]
+    assert sidecar["page"]["extraction"]["fallback"] is False  # a setting, not a recovery
+
+
+def test_a_standfirst_the_extraction_kept_is_not_repeated() -> None:
+    # A site whose description is the story's first paragraph (a CMS's automatic excerpt).
+    html = page(STORY[0], "")
+    for rules in (RULES, BODY_RULES):
+        text, sidecar = clean(html, rules)
+        assert text.count(STORY[0]) == 1
+        assert sidecar["page"]["standfirst"] == {"text": STORY[0], "in_body": True, "added": False}
+
+
+def test_a_description_cut_short_finds_the_whole_standfirst() -> None:
+    cut = " ".join(SUMMARY.split()[:12]) + "..."
+    _, sidecar = clean(page(cut, f'<div class="intro"><p>{SUMMARY}</p></div>'))
+    assert sidecar["page"]["standfirst"]["text"] == SUMMARY
+
+
+def test_the_description_must_read_as_a_summary_and_be_shown_on_the_page() -> None:
+    short = page("Harbour News: the port's paper", '<p class="tagline">Harbour News: the '
+                 "port's paper</p>")  # fmt: skip
+    hidden = page(SUMMARY, "", extra=f'<script type="application/json">"{SUMMARY}"</script>')
+    for html in (short, hidden):
+        _, sidecar = clean(html)
+        assert sidecar["page"]["standfirst"] is None
+
+
+def test_the_smallest_element_is_the_standfirst_not_a_container_that_starts_with_it() -> None:
+    tree = lxml.html.fromstring(
+        f'<html><body><div class="top"><p class="dek">{SUMMARY}</p>'
+        f"<p>{STORY[0]}</p><p>{STORY[1]}</p></div></body></html>"
+    )
+    assert find_standfirst(tree, SUMMARY, 8, 2.0) == SUMMARY
+    # Without the paragraph around it, the container holding more than twice as much is not it.
+    bare = lxml.html.fromstring(
+        f'<html><body><div class="top">{SUMMARY} {STORY[0]} {STORY[1]}</div></body></html>'
+    )
+    assert find_standfirst(bare, SUMMARY, 8, 2.0) is None
+
+
+def test_the_corpus_has_the_standfirst_column() -> None:
+    text, sidecar = clean(HEADER_STANDFIRST)
+    record = corpus_record("page", text, sidecar)
+    assert record["standfirst"] == SUMMARY
+    assert corpus_record("page", text, sidecar | {"page": None})["standfirst"] == ""
+
+
+def test_a_rules_file_with_another_place_for_the_standfirst_is_refused() -> None:
+    shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
+    wrong = shipped.replace(b'standfirst = "field"', b'standfirst = "top"')
+    with pytest.raises(RulesError, match=r"custom.toml: \[html\]: 'standfirst' must be one of"):
+        parse_rules(wrong, "custom.toml")
