@@ -28,6 +28,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from pipeline.article import Segment
 from pipeline.limits import check_time
 from pipeline.matchers.base import Context
+from pipeline.matchers.fastdetect import FastDetector
 from pipeline.matchers.profiles import factory as profiles_factory
 from pipeline.rules import LanguageSettings, Rule
 
@@ -56,7 +57,8 @@ def _factory(seed: int) -> DetectorFactory:
 def _detect(text: str, seed: int) -> tuple[str, float]:
     """langdetect's answer, cached: each detector is seeded afresh, so the same text always
     gets the same answer, and articles of one site repeat their boilerplate lines."""
-    detector = _factory(seed).create()
+    # langdetect's own answers; a document's sample in 3 ms instead of 6 (``fastdetect``).
+    detector = FastDetector(_factory(seed))
     detector.append(text)
     try:
         best = detector.get_probabilities()[0]
