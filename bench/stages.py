@@ -99,6 +99,9 @@ def install() -> None:
     for name in ("script", "langdetect"):
         matchers.LINE_MATCHERS[name] = timed("language_lines", matchers.LINE_MATCHERS[name])
     classify._PLANS.clear()  # plans hold the matchers: rebuild them with the wrappers
+    # A worker forked from the fork server would inherit what the server spent on its
+    # warm-up page (``pipeline.preload``) and count it as its own: each child starts at zero.
+    os.register_at_fork(after_in_child=RAW.clear)
     _INSTALLED.append(True)
     # The HTML step is imported with the first page (``pipeline.clean``): wrapped then, so
     # that measuring does not make a text run import it.
@@ -122,9 +125,12 @@ def _wrap(module: ModuleType, name: str, wrapper: Callable[[Any], Any]) -> None:
 
 
 def dump() -> None:
-    """Write ``RAW`` to ``$ARTICLE_CLEAN_BENCH_STAGES/<pid>.json`` (replacing the last dump)."""
+    """Write ``RAW`` to ``$ARTICLE_CLEAN_BENCH_STAGES/<pid>.json`` (replacing the last dump),
+    if this process cleaned a document: the fork server's warm-up page is not one (it is
+    cleaned without laps), and counting its HTML and repair time but not its laps made the
+    decode stage (the laps less those) negative on runs of a few documents."""
     folder = os.environ.get(ENV)
-    if not folder or not RAW:
+    if not folder or not RAW.get("docs"):
         return
     path = Path(folder) / f"{os.getpid()}.json"
     tmp = path.with_suffix(".tmp")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import speed
+from bench import measure, speed
 from bench.corpus import Sources, build_corpus, find_sources
 from bench.measure import Measured, tree_rss_mb
 from bench.speed_report import WIDTH, Row, table, target_lines, verdict
@@ -224,3 +224,37 @@ def test_measuring_waits_for_the_processes_the_command_left_running() -> None:
     straggler = subprocess.Popen(["sleep", "0.3"])
     wait_gone({straggler.pid})
     assert straggler.poll() == 0  # it had ended (a zombie until now), not timed out
+
+
+def test_stage_times_count_the_documents_only_not_the_fork_servers_warm_up(
+    tmp_path: Path,
+) -> None:
+    # The fork server cleans a warm-up page before it forks the workers; its HTML and repair
+    # time, inherited by each worker, made a text run show HTML time and a negative decode.
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for index, seed in enumerate(find_sources(None).texts[:2]):
+        (texts / f"{index}.txt").write_bytes(seed.read_bytes())
+    script = str(Path(speed.PYTHON).with_name("article-clean"))
+    command = [script, "clean", str(texts), "--out", str(tmp_path / "out"), "-q", "--workers", "2"]
+    measured = measure.run(command, measure.bench_env())
+    assert measured.stages["docs"] == 2
+    assert "html" not in measured.stages
+    assert issue_stages(measured.stages)["decode"] >= 0
+
+
+def test_a_forked_child_starts_its_stage_times_at_zero() -> None:
+    # In a process of its own: installing wraps the library's functions for good.
+    code = (
+        "import os, sys\n"
+        "from bench import stages\n"
+        "stages.install()\n"
+        "stages.RAW['html'] = 1.0\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os._exit(0 if not stages.RAW else 1)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "sys.exit(os.waitstatus_to_exitcode(status) or (stages.RAW != {'html': 1.0}))\n"
+    )
+    done = subprocess.run([speed.PYTHON, "-c", code], cwd=ROOT, check=False)
+    assert done.returncode == 0
