@@ -61,7 +61,11 @@ def find_standfirst(
     stem = _ELLIPSIS.sub("", SPACES.sub(" ", description).strip())
     head = " ".join(stem.split()[:HEAD_WORDS])
     limit = max_ratio * len(stem)
-    for hit in _HITS(tree, head=head):
+    try:
+        hits = _HITS(tree, head=head)
+    except ValueError:  # a character XML cannot hold (from JSON-LD): no text node has it
+        return None
+    for hit in hits:
         element = hit.getparent()
         if hit.is_tail:  # the text after an element belongs to the element around it
             element = element.getparent()

@@ -95,6 +95,12 @@ def test_the_description_must_read_as_a_summary_and_be_shown_on_the_page() -> No
         assert sidecar["page"]["standfirst"] is None
 
 
+def test_a_description_with_a_character_no_page_text_can_hold_is_no_standfirst() -> None:
+    # JSON-LD can spell any character ("\\u0002"); the parsed page's text holds none of them.
+    tree = lxml.html.fromstring(f"<html><body><p>{SUMMARY}</p></body></html>")
+    assert find_standfirst(tree, SUMMARY.replace(" ", "\x02 ", 1), 8, 2.0) is None
+
+
 def test_the_smallest_element_is_the_standfirst_not_a_container_that_starts_with_it() -> None:
     tree = lxml.html.fromstring(
         f'<html><body><div class="top"><p class="dek">{SUMMARY}</p>'
