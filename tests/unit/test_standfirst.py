@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from importlib import resources
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -126,3 +127,11 @@ def test_a_rules_file_with_another_place_for_the_standfirst_is_refused() -> None
     wrong = shipped.replace(b'standfirst = "field"', b'standfirst = "top"')
     with pytest.raises(RulesError, match=r"custom.toml: \[html\]: 'standfirst' must be one of"):
         parse_rules(wrong, "custom.toml")
+
+
+def test_a_rules_file_asking_for_the_standfirst_in_the_body_gets_it(tmp_path: Path) -> None:
+    shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
+    mine = tmp_path / "my-rules.toml"
+    mine.write_bytes(shipped.replace(b'standfirst = "field"', b'standfirst = "body"'))
+    text, sidecar = clean(HEADER_STANDFIRST, load_rules(mine))
+    assert text.startswith(SUMMARY + "\n\n") and sidecar["page"]["standfirst"]["added"]
