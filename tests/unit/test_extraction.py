@@ -14,20 +14,9 @@ from pipeline import Limits, clean_bytes, load_rules
 from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
 from pipeline.io import sidecar_bytes
 from pipeline.repeats import repeated_blocks
+from tests.unit.story import STORY
 
 RULES = load_rules()
-STORY = [
-    "The harbour authority said on Monday that the new breakwater would be finished by the "
-    "spring, two years later than first planned.",
-    "Engineers found that the seabed under the northern arm was softer than the surveys had "
-    "shown, and the foundations had to be redesigned.",
-    "Fishermen who use the harbour said the delay had cost them a second winter of damaged "
-    "boats and lost days at sea.",
-    "The council has asked the national government for a further grant to cover the extra "
-    "cost, which it puts at twelve million pounds.",
-    "A spokesman for the contractor said the work was now on schedule and that the last "
-    "blocks would be placed in March.",
-]
 
 
 def paras(texts: list[str]) -> str:

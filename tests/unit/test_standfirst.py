@@ -20,6 +20,7 @@ from pipeline.io import sidecar_bytes
 from pipeline.rules import Rules, RulesError, parse_rules
 from pipeline.sinks.corpus import corpus_record
 from pipeline.standfirst import find_standfirst
+from tests.unit.story import STORY
 
 RULES = load_rules()
 BODY_RULES = dataclasses.replace(RULES, html=dataclasses.replace(RULES.html, standfirst="body"))
@@ -27,18 +28,6 @@ SUMMARY = (
     "The harbour's new breakwater will be two years late, because the seabed under its "
     "northern arm proved softer than the surveys had shown."
 )
-STORY = [
-    "The harbour authority said on Monday that the new breakwater would be finished by the "
-    "spring, two years later than first planned.",
-    "Engineers found that the seabed under the northern arm was softer than the surveys had "
-    "shown, and the foundations had to be redesigned.",
-    "Fishermen who use the harbour said the delay had cost them a second winter of damaged "
-    "boats and lost days at sea.",
-    "The council has asked the national government for a further grant to cover the extra "
-    "cost, which it puts at twelve million pounds.",
-    "A spokesman for the contractor said the work was now on schedule and that the last "
-    "blocks would be placed in March.",
-]
 
 
 def page(description: str, header: str, story: list[str] = STORY, extra: str = "") -> bytes:
