@@ -31,6 +31,7 @@ This is a benchmark, not a test: numbers go in the README, never into assertions
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import shutil
@@ -257,9 +258,13 @@ class Bench:
 
 
 def median_row(rows: list[Row]) -> Row:
-    """The row with the median wall time (the lower middle one for an even count)."""
+    """The row with the median wall time (the lower middle one for an even count), holding
+    every round's wall time in round order (``info["round_walls"]``: what paired ratios are
+    made of, ``speed_report.paired_ratio``)."""
     ordered = sorted(rows, key=lambda row: row.measured.wall)
-    return ordered[(len(ordered) - 1) // 2]
+    middle = ordered[(len(ordered) - 1) // 2]
+    walls = [row.measured.wall for row in rows]
+    return dataclasses.replace(middle, info={**middle.info, "round_walls": walls})
 
 
 def run_modes(bench: Bench, modes: set[str], sources: Sources, html_repeats: int) -> list[Row]:

@@ -188,12 +188,34 @@ def ratio_lines(rows: list[Row]) -> list[str]:
     lines = []
     for top, bottom in pairs:
         if top in found and bottom in found and found[bottom].wall:
-            lines.append(f"  {top} / {bottom}: {found[top].wall / found[bottom].wall:.2f}x")
+            line = f"  {top} / {bottom}: {found[top].wall / found[bottom].wall:.2f}x"
+            paired = paired_ratio(found[top], found[bottom])
+            if paired is not None:
+                median, low, high = paired
+                line += f"; per round {median:.2f}x ({low:.2f} to {high:.2f})"
+            lines.append(line)
     if "flow" in found and "flow start-up" in found and "library, 2 procs" in found:
         work = found["flow"].wall - found["flow start-up"].wall
         lines.append(f"  (flow - flow start-up) / library, 2 procs: "
                      f"{work / found['library, 2 procs'].wall:.2f}x")  # fmt: skip
     return lines
+
+
+def paired_ratio(top: Row, bottom: Row) -> tuple[float, float, float] | None:
+    """The median, lowest and highest of ``top``'s wall over ``bottom``'s, round by round
+    (the two ran one after the other in each round, so a slow spell of the machine falls on
+    both of a pair); None unless both ran the same two or more rounds.
+
+    >>> a = Row("a", Measured(2.0, 0, 0), 1, 1, {"round_walls": [2.0, 3.0, 9.0]})
+    >>> b = Row("b", Measured(2.0, 0, 0), 1, 1, {"round_walls": [1.0, 2.0, 3.0]})
+    >>> paired_ratio(a, b)
+    (2.0, 1.5, 3.0)
+    """
+    ours, theirs = top.info.get("round_walls"), bottom.info.get("round_walls")
+    if not ours or not theirs or len(ours) != len(theirs) or len(ours) < 2 or 0 in theirs:
+        return None
+    ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True))
+    return statistics.median(ratios), ratios[0], ratios[-1]
 
 
 def verdict(value: float, limit: float, *, at_least: bool) -> str:
@@ -240,6 +262,7 @@ def speed_target_lines(rows: list[Row]) -> list[str]:
             ratio = cli.wall / ftfy.wall
             lines.append(f"    CLI / ftfy loop {ratio:.2f}x: "
                          f"{verdict(ratio, CLI_FTFY_RATIO, at_least=False)}")  # fmt: skip
+            lines += _by_round(cli, ftfy, CLI_FTFY_RATIO, at_least=False)
     lines.append(f"- library on 2 processes >= {TWO_PROCESS_SPEEDUP}x one")
     one, two = found.get("library, 1 process"), found.get("library, 2 procs")
     if one is None or two is None:
@@ -248,6 +271,7 @@ def speed_target_lines(rows: list[Row]) -> list[str]:
         speedup = one.wall / two.wall
         lines.append(f"    {speedup:.2f}x: "
                      f"{verdict(speedup, TWO_PROCESS_SPEEDUP, at_least=True)}")  # fmt: skip
+        lines += _by_round(one, two, TWO_PROCESS_SPEEDUP, at_least=True)
     lines.append(f"- HTML end to end: the CLI <= {HTML_CLI_RATIO}x a trafilatura loop that "
                  "writes its text")  # fmt: skip
     ours, theirs = found.get("HTML: CLI, 1 worker"), found.get("HTML: trafil. loop")
@@ -257,7 +281,27 @@ def speed_target_lines(rows: list[Row]) -> list[str]:
         ratio = ours.wall / theirs.wall
         lines.append(f"    {ratio:.2f}x over {ours.docs} pages, "
                      f"{verdict(ratio, HTML_CLI_RATIO, at_least=False)}")  # fmt: skip
+        lines += _by_round(ours, theirs, HTML_CLI_RATIO, at_least=False)
     return lines
+
+
+def _by_round(top: Row, bottom: Row, limit: float, *, at_least: bool) -> list[str]:
+    """The ratio round by round (``paired_ratio``) and in how many rounds it met the target.
+
+    >>> a = Row("a", Measured(2.0, 0, 0), 1, 1, {"round_walls": [1.3, 1.5, 1.2]})
+    >>> b = Row("b", Measured(1.0, 0, 0), 1, 1, {"round_walls": [1.0, 1.0, 1.0]})
+    >>> _by_round(a, b, 1.4, at_least=False)
+    ['    round by round: 1.30x (1.20 to 1.50), met in 2 of 3 rounds']
+    """
+    paired = paired_ratio(top, bottom)
+    if paired is None:
+        return []
+    walls = zip(top.info["round_walls"], bottom.info["round_walls"], strict=True)
+    ratios = [a / b for a, b in walls]
+    met = sum((r >= limit) if at_least else (r <= limit) for r in ratios)
+    median, low, high = paired
+    return [f"    round by round: {median:.2f}x ({low:.2f} to {high:.2f}), "
+            f"met in {met} of {len(ratios)} rounds"]  # fmt: skip
 
 
 def _docs_target(found: dict[str, Row], mixed: bool) -> list[str]:

@@ -4,7 +4,10 @@ the processes that clean, and the report has its parts and fits in 100 columns."
 
 from __future__ import annotations
 
+import dataclasses
+import doctest
 import gzip
+import importlib
 import os
 import re
 import shlex
@@ -16,7 +19,15 @@ import pytest
 from bench import measure, speed
 from bench.corpus import Sources, build_corpus, find_sources
 from bench.measure import Measured, tree_rss_mb
-from bench.speed_report import WIDTH, Row, table, target_lines, verdict
+from bench.speed_report import (
+    WIDTH,
+    Row,
+    paired_ratio,
+    ratio_lines,
+    table,
+    target_lines,
+    verdict,
+)
 from bench.stages import STAGE_NAMES, issue_stages
 from tests.conftest import ROOT
 
@@ -204,6 +215,15 @@ def test_jobs_run_in_rounds_and_each_row_is_its_median(
     rows = bench.rounds({"floor"})
     assert order == ["a", "b"] * 3
     assert [(row.label, row.measured.wall) for row in rows] == [("a", 2.0), ("b", 5.0)]
+    # Every round's time is kept, in round order: a's and b's ran side by side in each.
+    assert [row.info["round_walls"] for row in rows] == [[3.0, 1.0, 2.0], [5.0, 6.0, 4.0]]
+    pairs = [a / b for a, b in zip([3.0, 1.0, 2.0], [5.0, 6.0, 4.0], strict=True)]
+    assert paired_ratio(*rows) == (sorted(pairs)[1], min(pairs), max(pairs))
+    # The report gives both: the medians' ratio, and the median of the rounds' ratios.
+    ours = dataclasses.replace(rows[0], label="HTML: CLI, 1 worker")
+    theirs = dataclasses.replace(rows[1], label="HTML: trafil. loop")
+    line = next(x for x in ratio_lines([ours, theirs]) if "HTML: CLI" in x)
+    assert line.endswith(": 0.40x; per round 0.50x (0.17 to 0.60)"), line
 
 
 def test_the_creation_probe_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
@@ -258,3 +278,11 @@ def test_a_forked_child_starts_its_stage_times_at_zero() -> None:
     )
     done = subprocess.run([speed.PYTHON, "-c", code], cwd=ROOT, check=False)
     assert done.returncode == 0
+
+
+@pytest.mark.parametrize("name", ["speed_report", "stages", "quality", "hotspots"])
+def test_the_bench_modules_examples_hold(name: str) -> None:
+    # pytest collects doctests under pipeline/ only (bench/hook must not be imported here).
+    module = importlib.import_module(f"bench.{name}")
+    failed, attempted = doctest.testmod(module)
+    assert attempted > 0 and failed == 0
