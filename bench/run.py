@@ -137,13 +137,15 @@ def run_check(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def forget_pages() -> None:
-    """Empty the library's caches of texts it has seen (langdetect's answers, folded
-    captions, judged class names), so that a round over the same pages is timed as the first
-    was: repeated lines across different pages still hit them, as in a real run."""
+    """Empty the library's caches of texts it has seen (langdetect's answers and its words'
+    n-grams, folded captions, judged class names), so that a round over the same pages is
+    timed as the first was: repeated lines across different pages still hit them, as in a
+    real run."""
     from pipeline import preclean
-    from pipeline.matchers import context, language
+    from pipeline.matchers import context, fastdetect, language
 
     language._detect.cache_clear()
+    fastdetect._GRAMS.clear()
     context.fold.cache_clear()
     preclean._finder.cache_clear()
 
