@@ -201,21 +201,28 @@ def ratio_lines(rows: list[Row]) -> list[str]:
     return lines
 
 
+def round_ratios(top: Row, bottom: Row) -> list[float] | None:
+    """``top``'s wall over ``bottom``'s in each round (the two ran one after the other in each
+    round, so a slow spell of the machine falls on both of a pair); None unless both ran the
+    same two or more rounds."""
+    ours, theirs = top.info.get("round_walls"), bottom.info.get("round_walls")
+    if not ours or not theirs or len(ours) != len(theirs) or len(ours) < 2 or 0 in theirs:
+        return None
+    return [a / b for a, b in zip(ours, theirs, strict=True)]
+
+
 def paired_ratio(top: Row, bottom: Row) -> tuple[float, float, float] | None:
-    """The median, lowest and highest of ``top``'s wall over ``bottom``'s, round by round
-    (the two ran one after the other in each round, so a slow spell of the machine falls on
-    both of a pair); None unless both ran the same two or more rounds.
+    """The median, lowest and highest of :func:`round_ratios`.
 
     >>> a = Row("a", Measured(2.0, 0, 0), 1, 1, {"round_walls": [2.0, 3.0, 9.0]})
     >>> b = Row("b", Measured(2.0, 0, 0), 1, 1, {"round_walls": [1.0, 2.0, 3.0]})
     >>> paired_ratio(a, b)
     (2.0, 1.5, 3.0)
     """
-    ours, theirs = top.info.get("round_walls"), bottom.info.get("round_walls")
-    if not ours or not theirs or len(ours) != len(theirs) or len(ours) < 2 or 0 in theirs:
+    ratios = round_ratios(top, bottom)
+    if ratios is None:
         return None
-    ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True))
-    return statistics.median(ratios), ratios[0], ratios[-1]
+    return statistics.median(ratios), min(ratios), max(ratios)
 
 
 def verdict(value: float, limit: float, *, at_least: bool) -> str:
@@ -293,13 +300,11 @@ def _by_round(top: Row, bottom: Row, limit: float, *, at_least: bool) -> list[st
     >>> _by_round(a, b, 1.4, at_least=False)
     ['    round by round: 1.30x (1.20 to 1.50), met in 2 of 3 rounds']
     """
-    paired = paired_ratio(top, bottom)
-    if paired is None:
+    ratios = round_ratios(top, bottom)
+    if ratios is None:
         return []
-    walls = zip(top.info["round_walls"], bottom.info["round_walls"], strict=True)
-    ratios = [a / b for a, b in walls]
     met = sum((r >= limit) if at_least else (r <= limit) for r in ratios)
-    median, low, high = paired
+    median, low, high = statistics.median(ratios), min(ratios), max(ratios)
     return [f"    round by round: {median:.2f}x ({low:.2f} to {high:.2f}), "
             f"met in {met} of {len(ratios)} rounds"]  # fmt: skip
 
