@@ -285,9 +285,12 @@ def _article_clean(path: Path, kind: str, language: str, standfirst: str = "") -
 def _trafilatura(path: Path, precision: bool) -> Output:
     import trafilatura  # only the HTML baseline needs it
 
+    from pipeline import fastxpath
+
     # The bytes, not a decoding of ours: trafilatura detects the page's encoding itself.
     html = gzip.decompress(path.read_bytes())
-    text = trafilatura.extract(html, include_comments=False, favor_precision=precision)
+    with fastxpath.stock():  # trafilatura as it ships
+        text = trafilatura.extract(html, include_comments=False, favor_precision=precision)
     return Output(text or "")
 
 

@@ -111,16 +111,19 @@ def run_ftfy(args: argparse.Namespace) -> dict[str, Any]:
 def run_trafilatura(args: argparse.Namespace) -> dict[str, Any]:
     """A reference: trafilatura alone over every page of a folder, one process, writing each
     page's text to ``<out>/<name>.txt`` (``extract(include_comments=False,
-    favor_precision=True)``, as the ``html`` job)."""
+    favor_precision=True)``, as the ``html`` job), with trafilatura's own XPaths."""
     import trafilatura
+
+    from pipeline import fastxpath
 
     start = time.perf_counter()
     items, size = inputs(args.corpus, args.out)
     args.out.mkdir(parents=True, exist_ok=True)
-    for item in items:
-        page = read_page(item.path)
-        text = trafilatura.extract(page, include_comments=False, favor_precision=True)
-        (args.out / f"{item.path.name}.txt").write_text(text or "", encoding="utf-8")
+    with fastxpath.stock():
+        for item in items:
+            page = read_page(item.path)
+            text = trafilatura.extract(page, include_comments=False, favor_precision=True)
+            (args.out / f"{item.path.name}.txt").write_text(text or "", encoding="utf-8")
     work = time.perf_counter() - start
     return {"docs": len(items), "bytes": size, "work": work}
 
@@ -154,10 +157,11 @@ def run_html(args: argparse.Namespace) -> dict[str, Any]:
     """Each page cleaned by the library (``clean_bytes``, HTML) and extracted by trafilatura
     alone (``extract(html, include_comments=False, favor_precision=True)``), alternately page
     by page, ``--repeats`` times after one warm-up round, the library's caches emptied before
-    each; no files are written."""
+    each; no files are written. trafilatura runs with its own XPaths, the library with the
+    rewritten ones (``pipeline.fastxpath``)."""
     import trafilatura
 
-    from pipeline import clean_bytes
+    from pipeline import clean_bytes, fastxpath
 
     pages = [(str(path), read_page(path)) for path in args.pages]
 
@@ -169,7 +173,8 @@ def run_html(args: argparse.Namespace) -> dict[str, Any]:
         return article
 
     def baseline(name: str, data: bytes) -> object:
-        return trafilatura.extract(data, include_comments=False, favor_precision=True)
+        with fastxpath.stock():
+            return trafilatura.extract(data, include_comments=False, favor_precision=True)
 
     stages.install()
     _round(pages, library, baseline)  # warm-up: lazy imports, langdetect's profiles

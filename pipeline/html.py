@@ -15,6 +15,8 @@ Guarantees:
 - The standfirst (``pipeline.standfirst``) is recorded whether or not the text holds it; it
   is added to the text, as its first block (under the headline if the text starts with
   it), only with ``[html] standfirst = "body"`` and when the extraction left it out.
+- trafilatura runs with its XPaths rewritten to select the same elements faster
+  (``pipeline.fastxpath``, installed when this module is imported): same output, less time.
 - The metadata (title, author, date, site name, URL, page language) comes from the page
   alone: trafilatura's ``filedate`` (today) is not used and the date search has a fixed upper
   bound, so the same page gives the same record on any day.
@@ -56,6 +58,7 @@ from pipeline.article import (
 from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
 from pipeline.decode import Decoded, decode_explained
 from pipeline.errors import DecodeError, LimitError
+from pipeline.fastxpath import install as install_fast_xpaths
 from pipeline.preclean import SPACES, preclean
 from pipeline.render import blocks_of
 from pipeline.repeats import repeated_blocks
@@ -67,6 +70,9 @@ from pipeline.standfirst import find_standfirst
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
 LOGGER = logging.getLogger(__name__)
+# trafilatura's class and id tests in C rather than in Python regex callbacks: the same
+# elements, a sixth less time a page (``pipeline.fastxpath``).
+install_fast_xpaths()
 
 # ``<meta charset="...">`` or ``content="text/html; charset=..."`` near the top of the page.
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
