@@ -292,7 +292,9 @@ def install() -> None:
 
 @contextmanager
 def stock() -> Iterator[None]:
-    """trafilatura's own expressions inside the block, the rewritten ones after it."""
+    """trafilatura's own expressions inside the block, the ones before it after it. For
+    reference runs (the bench): the lists are global, so another thread's extraction meanwhile
+    also runs trafilatura's own (the same elements, only slower)."""
     lists = _lists()
     before = {name: list(value) for name, value in lists.items()}
     for name, value in lists.items():
