@@ -7,7 +7,7 @@ RAW ?= raw
 OUT ?= clean
 N ?= 1000
 
-.PHONY: run test lint typecheck unit bench bench-flow bench-profile bench-quality bench-adversarial bench-templates \
+.PHONY: run test lint typecheck unit bench bench-flow bench-profile bench-quality bench-stress bench-adversarial bench-templates \
 	bench-digest golden fmt serve
 
 # The project's own modules compiled to bytecode, as Python does on first import where it may
@@ -71,6 +71,12 @@ bench-quality: $(STAMP)
 	$(BYTECODE)
 	$(PY) -m bench.quality $(if $(STANDFIRST),--standfirst $(STANDFIRST)) \
 		$(if $(call given,CORPUS),$(CORPUS),$(QUALITY_CORPORA))
+
+# The HTML path on pages whose markup extractors read badly: zyte-dev's English pages with
+# hashed class names, <div> paragraphs, <br> bodies, split bodies (CORPUS=path for another).
+bench-stress: $(STAMP)
+	$(BYTECODE)
+	$(PY) -m bench.stress $(if $(call given,CORPUS),$(CORPUS),../shared/eval/zyte-dev)
 
 # Learned templates (issue 13): injected template lines in synthetic sites made of the corpora's
 # gold bodies, and the learner's peak memory at 10,000 and 100,000 documents.
