@@ -220,8 +220,10 @@ def paired_ratio(top: Row, bottom: Row) -> tuple[float, float, float] | None:
     (2.0, 1.5, 3.0)
     """
     ratios = round_ratios(top, bottom)
-    if ratios is None:
-        return None
+    return None if ratios is None else _spread(ratios)
+
+
+def _spread(ratios: list[float]) -> tuple[float, float, float]:
     return statistics.median(ratios), min(ratios), max(ratios)
 
 
@@ -304,7 +306,7 @@ def _by_round(top: Row, bottom: Row, limit: float, *, at_least: bool) -> list[st
     if ratios is None:
         return []
     met = sum((r >= limit) if at_least else (r <= limit) for r in ratios)
-    median, low, high = statistics.median(ratios), min(ratios), max(ratios)
+    median, low, high = _spread(ratios)
     return [f"    round by round: {median:.2f}x ({low:.2f} to {high:.2f}), "
             f"met in {met} of {len(ratios)} rounds"]  # fmt: skip
 

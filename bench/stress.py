@@ -26,7 +26,6 @@ gives the same table.
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import sys
 from collections.abc import Callable
@@ -34,11 +33,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
+import trafilatura
 from lxml import etree
 
+from bench.corpus import read_page
 from bench.quality import Page, corpus_score, load_pages, page_scores
-from pipeline import clean_bytes, load_rules
+from pipeline import clean_bytes, fastxpath, load_rules
 from pipeline.errors import CleaningError
+from pipeline.html import decode_html
 
 Transform = Callable[[lxml.html.HtmlElement], None]
 SYSTEMS = ("article-clean", "trafilatura (favor_precision)", "trafilatura (defaults)")
@@ -147,10 +149,6 @@ def transformed(html: str, transform: Transform | None) -> str:
 
 def extract_all(page_id: str, html: str) -> dict[str, str]:
     """Each system's body for one page."""
-    import trafilatura
-
-    from pipeline import fastxpath
-
     bodies = {}
     try:
         article = clean_bytes(html.encode(), source_id=page_id, rules=RULES, fmt="html")
@@ -179,18 +177,11 @@ def run(pages: list[Page]) -> Results:
         name: {system: {} for system in SYSTEMS} for name in TRANSFORMS
     }
     for page in pages:
-        html = _decoded(page.inputs["html"])
+        html = decode_html(read_page(page.inputs["html"]))[0]
         for name, transform in TRANSFORMS.items():
             for system, body in extract_all(page.id, transformed(html, transform)).items():
                 bodies[name][system][page.id] = body
     return Results(bodies)
-
-
-def _decoded(path: Path) -> str:
-    from pipeline.html import decode_html
-
-    data = path.read_bytes()
-    return decode_html(gzip.decompress(data) if path.suffix == ".gz" else data)[0]
 
 
 def report(results: Results, pages: list[Page]) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gzip
 import html
 import re
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from trafilatura.utils import load_html
 
+from bench.corpus import read_page
 from pipeline import fastxpath
 from pipeline.fastxpath import CALL, NAMESPACES, Alternative, NotLiteral, alternatives, faster
 from pipeline.rules import load_rules
@@ -159,18 +159,13 @@ def dev_pages() -> Iterator[Path]:
     yield from sorted((EVAL / "trafilatura-dev" / "html").glob("*"))[::16]
 
 
-def read(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.suffix == ".gz" else data
-
-
 def test_on_real_pages_each_rewrite_selects_the_same_elements() -> None:
     """On the fixture page always, and on the dev pages where they are (all 646
     trafilatura-dev pages agreed when the module was written)."""
     paths = [ROOT / "tests" / "fixtures" / "page.html", *dev_pages()]
     pairs = trafilatura_pairs()
     for path in paths:
-        tree = load_html(read(path))
+        tree = load_html(read_page(path))
         if tree is not None:
             assert_same_selection(tree, pairs)
 
@@ -248,7 +243,7 @@ def test_the_html_step_gives_the_same_extraction_either_way() -> None:
 
     settings = load_rules().html
     for path in [ROOT / "tests" / "fixtures" / "page.html", *list(dev_pages())[:20]]:
-        data = read(path)
+        data = read_page(path)
         fast = html_step.extract(data, path.name, settings)
         with fastxpath.stock():
             own = html_step.extract(data, path.name, settings)
