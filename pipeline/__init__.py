@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.4.0.dev2"
+__version__ = "0.4.0.dev3"
 
 if TYPE_CHECKING:
     from pipeline.article import Article, Kind, Removal, Segment

@@ -207,6 +207,7 @@ class PageInfo:
     removals: tuple[PageRemoval, ...] = ()
     extraction: ExtractionChoice | None = None
     standfirst: Standfirst | None = None
+    lifted_posts: int = 0  # embedded posts moved out of their widget wrappers (``embeds``)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -219,6 +220,7 @@ class PageInfo:
             "language": self.language,
             "found_article": self.found_article,
             "extraction": self.extraction.to_json() if self.extraction is not None else None,
+            "lifted_posts": self.lifted_posts,
             "removals": [r.to_json() for r in self.removals],
         }
 

@@ -57,6 +57,7 @@ from pipeline.article import (
 )
 from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
 from pipeline.decode import Decoded, decode_explained
+from pipeline.embeds import lift_posts
 from pipeline.errors import DecodeError, LimitError
 from pipeline.fastxpath import install as install_fast_xpaths
 from pipeline.preclean import SPACES, preclean
@@ -128,6 +129,8 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     tree = _parse(_without_huge_nodes(html), source_id)
     if tree is None:
         return Extraction("", encoding, PageInfo(found_article=False), decoding)
+    # Before pre-cleaning: a widget rule must not take the quoted post with its wrapper.
+    lifted = lift_posts(tree, frozenset(settings.embedded_posts))
     removals = preclean(tree, settings)
     language = _page_language(tree)
     metadata = _guarded_metadata(tree, source_id)
@@ -146,6 +149,7 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
         removals=tuple(removals),
         extraction=choice,
         standfirst=standfirst if found else None,
+        lifted_posts=lifted,
         # No metadata when every extraction discards the page, as when it found the metadata.
         **_metadata(metadata if found else None),
     )

@@ -145,6 +145,9 @@ class HtmlSettings:
     standfirst: str = "field"
     standfirst_min_words: int = 8
     standfirst_max_ratio: float = 2.0
+    # Classes of the <blockquote> a platform's embed code gives a post (a tweet): the post is
+    # lifted out of the widget wrapping it before extraction (``pipeline.embeds``).
+    embedded_posts: tuple[str, ...] = ("twitter-tweet",)
 
 
 @dataclass(frozen=True)
@@ -469,6 +472,7 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
         standfirst=standfirst,
         standfirst_min_words=_int(table, "standfirst_min_words", where),
         standfirst_max_ratio=_float(table, "standfirst_max_ratio", where),
+        embedded_posts=_class_names(table, "embedded_posts", where),
     )
 
 
@@ -576,6 +580,17 @@ def _strings(doc: dict[str, Any], name: str, where: str) -> list[str]:
         msg = f"{where}: '{name}' must be a list of strings"
         raise RulesError(msg)
     return value
+
+
+def _class_names(doc: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
+    """A list of HTML class names (a built-in default may be a tuple)."""
+    value = doc.get(name)
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str) and v and v.split() == [v] for v in value
+    ):
+        msg = f"{where}: '{name}' must be a list of class names (no spaces)"
+        raise RulesError(msg)
+    return tuple(value)
 
 
 def _int(doc: dict[str, Any], name: str, where: str) -> int:
