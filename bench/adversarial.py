@@ -118,6 +118,11 @@ def documents(size: int) -> dict[str, tuple[bytes, str]]:
     caption = "Soldiers near Kyiv (Photo: Reuters)\n" + "Soldiers near Kyiv\n" * (size // 19)
     mixed = "Plain “quoted” line.\n".encode() + "Caf\xe9 cr\xe8me line.\n".encode("cp1252")
     paragraphs = "<p>" + ENGLISH.strip() + "</p>"
+    # Each post alone in its widget, beside a paragraph: every one is lifted (pipeline.embeds).
+    post = (
+        '<div class="embed"><blockquote class="twitter-tweet"><p>Kyiv, he said.</p>'
+        "&mdash; A (@a)</blockquote></div>" + paragraphs
+    )
     return {
         "one long line": (fill("the quick brown fox ", size).encode(), "text"),
         "many lines": ((ENGLISH * (size // len(ENGLISH))).encode(), "text"),
@@ -131,6 +136,10 @@ def documents(size: int) -> dict[str, tuple[bytes, str]]:
             "html",
         ),
         "html nested deep": (b"<div>" * (size // 5) + b"<p>Deep.</p>", "html"),
+        "html embedded posts": (
+            ("<html><body><article>" + post * (size // len(post))).encode(),
+            "html",
+        ),
     }
 
 

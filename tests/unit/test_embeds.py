@@ -87,6 +87,15 @@ def test_the_wrapper_goes_and_the_text_after_it_stays() -> None:
     assert story[1].tail == "After."
 
 
+def test_a_script_beside_the_post_is_no_text_of_the_widget() -> None:
+    root = tree(
+        f'<div class="story"><p>Before.</p><div class="embed">{QUOTE}'
+        "<script>window.embeds = (window.embeds || 0) + 1;</script></div></div>"
+    )
+    assert lift_posts(root, CLASSES) == 1
+    assert [child.tag for child in root.find(".//div[@class='story']")] == ["p", "blockquote"]
+
+
 @pytest.mark.parametrize(
     "html",
     [
@@ -128,9 +137,12 @@ _WORDS = st.sampled_from(["", " ", "Harbour ", "news. ", "\n"])
 def nested(draw: st.DrawFn, depth: int = 0) -> str:
     parts = []
     for _ in range(draw(st.integers(0, 3))):
-        kind = draw(st.sampled_from(["text", "post", "wrap"] if depth < 4 else ["text", "post"]))
+        kinds = ["text", "script", "post", "wrap"]
+        kind = draw(st.sampled_from(kinds if depth < 4 else kinds[:3]))
         if kind == "text":
             parts.append(f"<p>{draw(_WORDS)}</p>")
+        elif kind == "script":  # code, not text a reader sees: it may go with a wrapper
+            parts.append(f"<script>var a = 1;</script>{draw(_WORDS)}")
         elif kind == "post":
             body = draw(_WORDS)
             link = draw(_WORDS)
@@ -141,8 +153,12 @@ def nested(draw: st.DrawFn, depth: int = 0) -> str:
     return "".join(parts)
 
 
+_VISIBLE = etree.XPath("descendant-or-self::text()[not(ancestor::script)]", smart_strings=False)
+
+
 def solid(root: etree._Element) -> str:
-    return "".join(str(etree.XPath("string()")(root)).split())
+    """The text a reader sees, without whitespace."""
+    return "".join("".join(str(t) for t in _VISIBLE(root)).split())
 
 
 @given(nested())
