@@ -82,6 +82,13 @@ def coverage(text: str, found: Paragraphs) -> float:
     return held / found.chars
 
 
+def first_held(found: Paragraphs, text: str) -> etree._Element | None:
+    """The first paragraph of the page that ``text`` (an extraction) holds, if any."""
+    flat = SPACES.sub(" ", text)
+    pairs = zip(found.elements, found.texts, strict=True)
+    return next((element for element, t in pairs if _probe(t) in flat), None)
+
+
 def _probe(text: str) -> str:
     return text[:PROBE_CHARS]
 

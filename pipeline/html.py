@@ -55,7 +55,14 @@ from pipeline.article import (
     PageRemoval,
     Standfirst,
 )
-from pipeline.candidates import add_siblings, coverage, missing_siblings, paragraphs
+from pipeline.candidates import (
+    Paragraphs,
+    add_siblings,
+    coverage,
+    first_held,
+    missing_siblings,
+    paragraphs,
+)
 from pipeline.decode import Decoded, decode_explained
 from pipeline.embeds import lift_posts
 from pipeline.errors import DecodeError, LimitError
@@ -64,7 +71,7 @@ from pipeline.preclean import SPACES, preclean
 from pipeline.render import blocks_of
 from pipeline.repeats import repeated_blocks
 from pipeline.rules import HtmlSettings
-from pipeline.standfirst import find_standfirst
+from pipeline.standfirst import find_standfirst_element, stands_above
 
 # trafilatura logs "discarding data" and the like as warnings; with no handler configured,
 # Python would print them on stderr. The outcome is in the article's flags instead.
@@ -134,13 +141,14 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
     removals = preclean(tree, settings)
     language = _page_language(tree)
     metadata = _guarded_metadata(tree, source_id)
-    blocks, choice, found = _choose(tree, metadata.url, settings, source_id)
-    standfirst = _standfirst(tree, metadata, blocks, settings)
+    blocks, choice, found, body = _choose(tree, metadata.url, settings, source_id)
+    standfirst = _standfirst(tree, metadata, blocks, body, settings)
     if standfirst is not None and standfirst.added:
         # Under the headline when the text starts with it, as the page shows it.
         headline = bool(blocks) and _solid(blocks[0]) == _solid(metadata.title or "")
         blocks.insert(1 if headline else 0, standfirst.text)
-        reason = f"{choice.reason}; the standfirst it had left out was put atop the text"
+        where = " (it stands right above the body)" if settings.standfirst == "adjacent" else ""
+        reason = f"{choice.reason}; the standfirst it had left out{where} was put atop the text"
         choice = dataclasses.replace(choice, reason=reason)
     text = "\n\n".join(_without_repeats(blocks, settings, removals))
     page = PageInfo(
@@ -158,9 +166,10 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
 
 def _choose(
     tree: lxml.html.HtmlElement, url: str | None, settings: HtmlSettings, source_id: str
-) -> tuple[list[str], ExtractionChoice, bool]:
+) -> tuple[list[str], ExtractionChoice, bool, Paragraphs]:
     """The blocks of the first extraction unless the page shows it lost the article
-    (``pipeline.candidates``); the choice made, and whether any extraction found a document."""
+    (``pipeline.candidates``); the choice made, whether any extraction found a document, and
+    the page's paragraph text."""
     found = paragraphs(tree, settings.paragraph_min_words)
     first = _candidate(tree, url, settings.extraction, source_id)
     tried = [(settings.extraction, first, coverage(first.text, found))]
@@ -196,23 +205,34 @@ def _choose(
         added_blocks=added,
         fallback=best is not tried[0] or added > 0,
     )
-    return blocks, choice, any(c.document for _, c, _ in tried)
+    return blocks, choice, any(c.document for _, c, _ in tried), found
 
 
 def _standfirst(
-    tree: lxml.html.HtmlElement, metadata: Document, blocks: list[str], settings: HtmlSettings
+    tree: lxml.html.HtmlElement,
+    metadata: Document,
+    blocks: list[str],
+    body: Paragraphs,
+    settings: HtmlSettings,
 ) -> Standfirst | None:
     """The page's standfirst, whether the extracted blocks hold it, and whether it is to be
-    added atop them (``[html] standfirst = "body"``, and the blocks have some text)."""
+    added atop them: the blocks have some text, and ``[html] standfirst`` is "body", or
+    "adjacent" and it stands right above the body's first paragraph (``stands_above``)."""
     description = getattr(metadata, "description", None)
-    text = find_standfirst(
+    found = find_standfirst_element(
         tree, description, settings.standfirst_min_words, settings.standfirst_max_ratio
     )
-    if text is None:
+    if found is None:
         return None
+    element, text = found
     # Compared without whitespace: trafilatura may space inline elements otherwise.
     held = _solid(text) in _solid("".join(blocks))
-    added = not held and bool(blocks) and settings.standfirst == "body"
+    added = not held and bool(blocks) and settings.standfirst != "field"
+    if added and settings.standfirst == "adjacent":
+        first = first_held(body, "\n\n".join(blocks))
+        added = first is not None and stands_above(
+            element, first, settings.standfirst_levels, frozenset(settings.standfirst_header_words)
+        )
     return Standfirst(text, in_body=held or added, added=added)
 
 

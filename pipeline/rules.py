@@ -40,7 +40,7 @@ ELEMENT_RULE_FIELDS = frozenset(
      "examples"}
 )  # fmt: skip
 EXTRACTION_MODES = ("precision", "balanced", "recall")
-STANDFIRST_PLACES = ("field", "body")  # [html] standfirst
+STANDFIRST_PLACES = ("field", "adjacent", "body")  # [html] standfirst
 # What loading learned of each pattern: ``pattern_key`` to the substrings every match needs
 # (None: no such set), present only for patterns found not to backtrack catastrophically.
 PatternFacts = dict[str, tuple[str, ...] | None]
@@ -141,10 +141,15 @@ class HtmlSettings:
     repeat_overlap: float = 0.6
     remove_repeats: bool = True  # off with --disable-kind teaser, the kind it removes as
     # The standfirst (``pipeline.standfirst``): recorded in the sidecar and the corpus
-    # ("field"), and also put atop the body when the extraction left it out ("body").
-    standfirst: str = "field"
+    # ("field"), and also put atop the body when the extraction left it out: when it stands
+    # right above the body ("adjacent"), or wherever it is ("body").
+    standfirst: str = "adjacent"
     standfirst_min_words: int = 8
     standfirst_max_ratio: float = 2.0
+    # "adjacent": it stands right above the body, at most this many levels up to their common
+    # ancestor, and in no element whose tag, class word or id word is one of these.
+    standfirst_levels: int = 2
+    standfirst_header_words: tuple[str, ...] = ("header",)
     # Classes of the <blockquote> a platform's embed code gives a post (a tweet): the post is
     # lifted out of the widget wrapping it before extraction (``pipeline.embeds``).
     embedded_posts: tuple[str, ...] = ("twitter-tweet",)
@@ -455,6 +460,9 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
     if not 0.0 <= min_coverage <= 1.0:
         msg = f"{where}: 'min_coverage' must be a share between 0 and 1"
         raise RulesError(msg)
+    if _int(table, "standfirst_levels", where) < 1:
+        msg = f"{where}: 'standfirst_levels' must be 1 or more"
+        raise RulesError(msg)
     standfirst = _str(table, "standfirst", where)
     if standfirst not in STANDFIRST_PLACES:
         msg = f"{where}: 'standfirst' must be one of {', '.join(STANDFIRST_PLACES)}"
@@ -472,6 +480,8 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
         standfirst=standfirst,
         standfirst_min_words=_int(table, "standfirst_min_words", where),
         standfirst_max_ratio=_float(table, "standfirst_max_ratio", where),
+        standfirst_levels=_int(table, "standfirst_levels", where),
+        standfirst_header_words=_class_names(table, "standfirst_header_words", where),
         embedded_posts=_class_names(table, "embedded_posts", where),
     )
 

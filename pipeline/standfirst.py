@@ -21,7 +21,7 @@ import re
 
 from lxml import etree
 
-from pipeline.preclean import INVISIBLE_TAGS, SPACES
+from pipeline.preclean import INVISIBLE_TAGS, SPACES, element_tokens
 
 # A description cut short: "... said on Tuesday..." or "... said on Tuesday …".
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
@@ -56,6 +56,14 @@ def find_standfirst(
     >>> find_standfirst(page, "Rain all weekend", 8, 2.0) is None  # too short to be a summary
     True
     """
+    found = find_standfirst_element(tree, description, min_words, max_ratio)
+    return None if found is None else found[1]
+
+
+def find_standfirst_element(
+    tree: etree._Element, description: str | None, min_words: int, max_ratio: float
+) -> tuple[etree._Element, str] | None:
+    """:func:`find_standfirst`'s element, with its text."""
     if description is None or len(description.split()) < min_words:
         return None
     stem = _ELLIPSIS.sub("", SPACES.sub(" ", description).strip())
@@ -73,9 +81,50 @@ def find_standfirst(
         while element is not None and element.tag != "body" and _LENGTH(element) <= limit:
             text = rendered(element)
             if text.startswith(stem):
-                return text
+                return element, text
             element = element.getparent()
     return None
+
+
+def stands_above(
+    element: etree._Element,
+    first: etree._Element,
+    levels: int,
+    header_words: frozenset[str],
+) -> bool:
+    """Whether ``element`` (the standfirst) stands right above ``first`` (the body's first
+    paragraph): before it in the page, their common ancestor at most ``levels`` above
+    ``element`` (1: ``element`` is a sibling of the paragraph or of the body's container; 2:
+    ``element`` is wrapped once, ``<div class="intro"><p>``), and neither ``element`` nor an
+    ancestor a header (a tag, class word or id word in ``header_words``), where the page
+    keeps its headline and summary apart from the article.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring('<div><header><p id="a">Summary.</p></header>'
+    ...     '<div class="intro"><p id="b">Standfirst.</p></div>'
+    ...     '<div class="body"><p id="c">Story.</p></div></div>')
+    >>> a, b, c = (page.get_element_by_id(name) for name in "abc")
+    >>> stands_above(b, c, 2, frozenset({"header"}))
+    True
+    >>> stands_above(a, c, 2, frozenset({"header"})), stands_above(b, c, 1, frozenset())
+    (False, False)
+    >>> stands_above(c, b, 2, frozenset())  # after the paragraph: not above it
+    False
+    """
+    for node in (element, *element.iterancestors()):
+        if node.tag in header_words or not header_words.isdisjoint(element_tokens(node)):
+            return False
+    ancestors = set(first.iterancestors())
+    child = element
+    for _ in range(levels):
+        parent = child.getparent()
+        if parent is None:
+            return False
+        if parent in ancestors:
+            theirs = next(a for a in (first, *ancestors) if a.getparent() is parent)
+            return bool(parent.index(child) < parent.index(theirs))
+        child = parent
+    return False
 
 
 def rendered(element: etree._Element) -> str:

@@ -47,6 +47,59 @@ def clean(html: bytes, rules: Rules = RULES) -> tuple[str, dict]:  # type: ignor
     return article.clean_text(), json.loads(sidecar_bytes(article))
 
 
+FIELD_RULES = dataclasses.replace(RULES, html=dataclasses.replace(RULES.html, standfirst="field"))
+
+
+def beside(standfirst: str, story: list[str] = STORY) -> bytes:
+    """A page whose standfirst is outside the article element, above the body's container:
+    the extraction keeps the article element only."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in story)
+    return f"""<html><head><title>Breakwater two years late</title>
+<meta name="description" content="{SUMMARY}"></head><body><main>
+<h1>Breakwater two years late</h1>{standfirst}
+<article><div class="article-body">{paragraphs}</div></article></main>
+<footer><p>Harbour News, 1 Quay Street</p></footer></body></html>""".encode()
+
+
+def test_a_standfirst_right_above_the_body_is_put_atop_the_text_by_default() -> None:
+    html = beside(f'<div class="intro"><p>{SUMMARY}</p></div>')
+    before, _ = clean(html, FIELD_RULES)
+    assert SUMMARY not in before and before.startswith(STORY[0])  # the extraction left it out
+    text, sidecar = clean(html)
+    assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
+    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": True, "added": True}
+    assert "right above the body" in sidecar["page"]["extraction"]["reason"]
+
+
+@pytest.mark.parametrize(
+    "standfirst",
+    [
+        # In a header: the page keeps its headline and summary apart from the article.
+        f'<div class="article-header"><p>{SUMMARY}</p></div>',
+        f"<header><p>{SUMMARY}</p></header>",
+        # Three levels up to the body's container: not beside it.
+        f'<div class="top"><div class="deck"><div><p>{SUMMARY}</p></div></div></div>',
+    ],
+)
+def test_a_standfirst_in_a_header_or_further_from_the_body_is_not_added(standfirst: str) -> None:
+    text, sidecar = clean(beside(standfirst))
+    assert SUMMARY not in text and text.startswith(STORY[0])
+    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": False, "added": False}
+
+
+def test_a_standfirst_after_the_body_is_not_put_above_it() -> None:
+    html = beside("").replace(b"</article>", f'</article><p class="intro">{SUMMARY}</p>'.encode())
+    text, sidecar = clean(html)
+    assert SUMMARY not in text and not sidecar["page"]["standfirst"]["added"]
+
+
+def test_the_standfirst_levels_must_be_one_or_more() -> None:
+    shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
+    wrong = shipped.replace(b"standfirst_levels = 2", b"standfirst_levels = 0")
+    with pytest.raises(RulesError, match=r"'standfirst_levels' must be 1 or more"):
+        parse_rules(wrong, "custom.toml")
+
+
 def test_a_header_standfirst_the_extraction_leaves_out_is_recorded_not_added_by_default() -> None:
     text, sidecar = clean(HEADER_STANDFIRST)
     assert SUMMARY not in text and STORY[0] in text  # trafilatura kept the article element only
@@ -113,7 +166,8 @@ def test_the_corpus_has_the_standfirst_column() -> None:
 
 def test_a_rules_file_with_another_place_for_the_standfirst_is_refused() -> None:
     shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
-    wrong = shipped.replace(b'standfirst = "field"', b'standfirst = "top"')
+    wrong = shipped.replace(b'standfirst = "adjacent"', b'standfirst = "top"')
+    assert wrong != shipped
     with pytest.raises(RulesError, match=r"custom.toml: \[html\]: 'standfirst' must be one of"):
         parse_rules(wrong, "custom.toml")
 
@@ -121,6 +175,6 @@ def test_a_rules_file_with_another_place_for_the_standfirst_is_refused() -> None
 def test_a_rules_file_asking_for_the_standfirst_in_the_body_gets_it(tmp_path: Path) -> None:
     shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
     mine = tmp_path / "my-rules.toml"
-    mine.write_bytes(shipped.replace(b'standfirst = "field"', b'standfirst = "body"'))
+    mine.write_bytes(shipped.replace(b'standfirst = "adjacent"', b'standfirst = "body"'))
     text, sidecar = clean(HEADER_STANDFIRST, load_rules(mine))
     assert text.startswith(SUMMARY + "\n\n") and sidecar["page"]["standfirst"]["added"]
