@@ -481,7 +481,10 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
         standfirst_min_words=_int(table, "standfirst_min_words", where),
         standfirst_max_ratio=_float(table, "standfirst_max_ratio", where),
         standfirst_levels=_int(table, "standfirst_levels", where),
-        standfirst_header_words=_class_names(table, "standfirst_header_words", where),
+        # Matched against lower-case tags and class and id words (``element_tokens``).
+        standfirst_header_words=tuple(
+            word.lower() for word in _class_names(table, "standfirst_header_words", where)
+        ),
         embedded_posts=_class_names(table, "embedded_posts", where),
     )
 

@@ -93,6 +93,17 @@ def test_a_standfirst_after_the_body_is_not_put_above_it() -> None:
     assert SUMMARY not in text and not sidecar["page"]["standfirst"]["added"]
 
 
+def test_header_words_are_matched_whatever_their_case() -> None:
+    shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
+    mine = shipped.replace(
+        b'standfirst_header_words = ["header"]', b'standfirst_header_words = ["Intro"]'
+    )
+    rules = parse_rules(mine, "mine.toml")
+    assert rules.html.standfirst_header_words == ("intro",)
+    text, _ = clean(beside(f'<div class="intro"><p>{SUMMARY}</p></div>'), rules)
+    assert SUMMARY not in text  # in an element whose class word is now a header's
+
+
 def test_the_standfirst_levels_must_be_one_or_more() -> None:
     shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
     wrong = shipped.replace(b"standfirst_levels = 2", b"standfirst_levels = 0")
