@@ -25,15 +25,11 @@ from __future__ import annotations
 
 from lxml import etree
 
+from pipeline.preclean import INVISIBLE_TAGS, solid_length
+
 # A wrapper is never one of these: the page itself marks them as outside the article, or
 # they are the page.
 STOP_TAGS = frozenset({"html", "body", "aside", "nav", "header", "footer"})
-# Their text is code or markup, not words a reader sees.
-INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
-
-
-def _solid_length(text: str | None) -> int:
-    return len("".join(text.split())) if text else 0
 
 
 def _visible_lengths(elements: list[etree._Element]) -> dict[etree._Element, int]:
@@ -45,9 +41,9 @@ def _visible_lengths(elements: list[etree._Element]) -> dict[etree._Element, int
     for element in reversed(elements):
         total = 0
         if isinstance(element.tag, str) and element.tag not in INVISIBLE_TAGS:
-            total = _solid_length(element.text)
+            total = solid_length(element.text or "")
             for child in element:
-                total += lengths.get(child, 0) + _solid_length(child.tail)
+                total += lengths.get(child, 0) + solid_length(child.tail or "")
         lengths[element] = total
     return lengths
 

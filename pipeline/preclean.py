@@ -231,10 +231,10 @@ def _holds_hidden(element: etree._Element) -> bool:
     return next(element.iterdescendants(*INVISIBLE_TAGS), None) is not None
 
 
-def _solid_length(text: str) -> int:
+def solid_length(text: str) -> int:
     """How many characters ``text`` has besides whitespace (``str.split``'s is ``\\s``'s).
 
-    >>> _solid_length("Two words \\n and\\xa0more")
+    >>> solid_length("Two words \\n and\\xa0more")
     15
     """
     return len("".join(text.split()))
@@ -282,12 +282,12 @@ def is_link_block(block: etree._Element, rule: ElementRule) -> bool:
     if lines < rule.min_lines:
         return False
     hidden = _holds_hidden(block)
-    total = _solid_length(" ".join(_visible_texts(block)) if hidden else _STRING(block))
+    total = solid_length(" ".join(_visible_texts(block)) if hidden else _STRING(block))
     return total > 0 and _link_length(block, hidden) >= rule.link_share * total
 
 
 def _link_length(block: etree._Element, hidden: bool) -> int:
     """The visible text of the block's links (``<a>``), in characters besides whitespace."""
     if not hidden and not _NESTED_LINK(block):
-        return _solid_length("".join(_LINK_TEXTS(block)))  # one XPath for all the links
-    return sum(_solid_length(" ".join(_visible_texts(a))) for a in block.iter("a"))
+        return solid_length("".join(_LINK_TEXTS(block)))  # one XPath for all the links
+    return sum(solid_length(" ".join(_visible_texts(a))) for a in block.iter("a"))

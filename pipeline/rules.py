@@ -460,7 +460,8 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
     if not 0.0 <= min_coverage <= 1.0:
         msg = f"{where}: 'min_coverage' must be a share between 0 and 1"
         raise RulesError(msg)
-    if _int(table, "standfirst_levels", where) < 1:
+    standfirst_levels = _int(table, "standfirst_levels", where)
+    if standfirst_levels < 1:
         msg = f"{where}: 'standfirst_levels' must be 1 or more"
         raise RulesError(msg)
     standfirst = _str(table, "standfirst", where)
@@ -480,7 +481,7 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
         standfirst=standfirst,
         standfirst_min_words=_int(table, "standfirst_min_words", where),
         standfirst_max_ratio=_float(table, "standfirst_max_ratio", where),
-        standfirst_levels=_int(table, "standfirst_levels", where),
+        standfirst_levels=standfirst_levels,
         # Matched against lower-case tags and class and id words (``element_tokens``).
         standfirst_header_words=tuple(
             word.lower() for word in _class_names(table, "standfirst_header_words", where)
