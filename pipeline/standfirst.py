@@ -93,15 +93,16 @@ def stands_above(
     header_words: frozenset[str],
 ) -> bool:
     """Whether ``element`` (the standfirst) stands right above ``first`` (the body's first
-    paragraph): before it in the page, their common ancestor at most ``levels`` above
-    ``element`` (1: ``element`` is a sibling of the paragraph or of the body's container; 2:
-    ``element`` is wrapped once, ``<div class="intro"><p>``), and neither ``element`` nor an
-    ancestor a header (a tag, class word or id word in ``header_words``), where the page
-    keeps its headline and summary apart from the article.
+    paragraph): neither ``element`` nor an ancestor is a header (a tag, class word or id word
+    in ``header_words``), where the page keeps its headline and summary apart from the
+    article; and ``element`` comes before ``first``, either near it in the tree (their common
+    ancestor at most ``levels`` above ``element``; 1: ``element`` is a sibling of the
+    paragraph or of the body's container; 2: ``element`` is wrapped once, ``<div
+    class="intro"><p>``) or with nothing visible between them (:func:`nothing_between`).
 
     >>> import lxml.html
     >>> page = lxml.html.fromstring('<div><header><p id="a">Summary.</p></header>'
-    ...     '<div class="intro"><p id="b">Standfirst.</p></div>'
+    ...     '<div class="intro"><p id="b">Standfirst.</p></div><p>By A. Writer</p>'
     ...     '<div class="body"><p id="c">Story.</p></div></div>')
     >>> a, b, c = (page.get_element_by_id(name) for name in "abc")
     >>> stands_above(b, c, 2, frozenset({"header"}))
@@ -114,6 +115,12 @@ def stands_above(
     for node in (element, *element.iterancestors()):
         if node.tag in header_words or not header_words.isdisjoint(element_tokens(node)):
             return False
+    return _near_above(element, first, levels) or nothing_between(element, first)
+
+
+def _near_above(element: etree._Element, first: etree._Element, levels: int) -> bool:
+    """Whether ``element`` comes before ``first`` and their common ancestor is at most
+    ``levels`` above ``element``."""
     ancestors = set(first.iterancestors())
     child = element
     for _ in range(levels):
@@ -125,6 +132,75 @@ def stands_above(
             return bool(parent.index(child) < parent.index(theirs))
         child = parent
     return False
+
+
+_VISIBLE_TEXT = etree.XPath(
+    f"boolean(descendant-or-self::text()[normalize-space()][not({_INVISIBLE})])"
+)
+
+
+def nothing_between(element: etree._Element, first: etree._Element) -> bool:
+    """Whether ``first`` (the body's first paragraph) comes after ``element`` (the
+    standfirst) with no visible text between them, as a reader sees the page: an image, an
+    empty wrapper, a script may stand between; a byline, a date, a caption or a share bar
+    may not. It holds however deep either is nested (grid wrappers, a header around the
+    standfirst), which is what the levels of :func:`stands_above` cannot tell.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring('<div><div class="row"><div class="col"><p id="a">'
+    ...     'Standfirst.</p></div></div><img src="x.jpg"><div class="row"><div class="col">'
+    ...     '<p id="b">Story.</p><p id="c">More.</p></div></div></div>')
+    >>> a, b, c = (page.get_element_by_id(name) for name in "abc")
+    >>> nothing_between(a, b), nothing_between(a, c), nothing_between(b, a)
+    (True, False, False)
+    """
+    ancestors = set(first.iterancestors())
+    if element in ancestors or first in set(element.iterancestors()):
+        return False
+    node = element
+    while True:
+        if node.tail and node.tail.strip():
+            return False
+        sibling = node.getnext()
+        while sibling is None:  # past the last child: on after the parent
+            node = node.getparent()
+            if node is None or node in ancestors:  # ``first`` was before ``element``
+                return False
+            if node.tail and node.tail.strip():
+                return False
+            sibling = node.getnext()
+        if sibling is first:
+            return True
+        if sibling in ancestors:
+            return _leads_to(sibling, first, ancestors)
+        if _shows_text(sibling):
+            return False
+        node = sibling
+
+
+def _shows_text(node: etree._Element) -> bool:
+    """Whether ``node`` holds text a reader sees (a comment holds none)."""
+    return isinstance(node.tag, str) and bool(_VISIBLE_TEXT(node))
+
+
+def _leads_to(
+    container: etree._Element, first: etree._Element, ancestors: set[etree._Element]
+) -> bool:
+    """Whether nothing visible precedes ``first`` inside ``container`` (one of its
+    ancestors)."""
+    node = container
+    while node is not first:
+        if node.text and node.text.strip():
+            return False
+        for child in node:
+            if child is first or child in ancestors:
+                node = child
+                break
+            if _shows_text(child) or (child.tail and child.tail.strip()):
+                return False
+        else:  # not reached: ``container`` is an ancestor of ``first``
+            return False
+    return True
 
 
 def rendered(element: etree._Element) -> str:

@@ -14,12 +14,15 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 
 from pipeline import clean_bytes, load_rules
 from pipeline.io import sidecar_bytes
 from pipeline.rules import Rules, RulesError, parse_rules
 from pipeline.sinks.corpus import corpus_record
-from pipeline.standfirst import find_standfirst
+from pipeline.standfirst import find_standfirst, nothing_between
 from tests.unit.story import STORY
 
 RULES = load_rules()
@@ -77,14 +80,41 @@ def test_a_standfirst_right_above_the_body_is_put_atop_the_text_by_default() -> 
         # In a header: the page keeps its headline and summary apart from the article.
         f'<div class="article-header"><p>{SUMMARY}</p></div>',
         f"<header><p>{SUMMARY}</p></header>",
-        # Three levels up to the body's container: not beside it.
-        f'<div class="top"><div class="deck"><div><p>{SUMMARY}</p></div></div></div>',
+        # Three levels up to the body's container, and the byline between them.
+        f'<div class="top"><div class="deck"><div><p>{SUMMARY}</p></div></div></div>'
+        '<div class="meta"><span>By Ann Marsh</span> <time>2 May 2024</time></div>',
     ],
 )
 def test_a_standfirst_in_a_header_or_further_from_the_body_is_not_added(standfirst: str) -> None:
     text, sidecar = clean(beside(standfirst))
     assert SUMMARY not in text and text.startswith(STORY[0])
     assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": False, "added": False}
+
+
+# The teaser of a CMS's news item in rows and columns (TYPO3's news: teaser-text in
+# col-sm-12 in row): the standfirst four levels up from the body's container.
+GRID = (
+    f'<div class="row"><div class="col"><div class="teaser-text"><p>{SUMMARY}</p></div></div></div>'
+)
+
+
+@pytest.mark.parametrize(
+    "between",
+    ["", '<img src="harbour.jpg" alt="">', "<script>track()</script>", "<div><!-- ad --></div>"],
+)
+def test_a_standfirst_deep_in_grid_wrappers_with_nothing_visible_before_the_body_is_added(
+    between: str,
+) -> None:
+    # Nothing a reader sees between the two: an image, a script, an empty ad slot.
+    text, sidecar = clean(beside(f'<div class="news">{GRID}{between}</div>'))
+    assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
+    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": True, "added": True}
+
+
+def test_a_caption_between_the_standfirst_and_the_body_keeps_it_out() -> None:
+    photo = '<div class="photo"><img src="harbour.jpg"><span>The northern arm in March</span></div>'
+    text, sidecar = clean(beside(f'<div class="news">{GRID}{photo}</div>'))
+    assert SUMMARY not in text and not sidecar["page"]["standfirst"]["added"]
 
 
 def test_a_standfirst_after_the_body_is_not_put_above_it() -> None:
@@ -189,3 +219,64 @@ def test_a_rules_file_asking_for_the_standfirst_in_the_body_gets_it(tmp_path: Pa
     mine.write_bytes(shipped.replace(b'standfirst = "adjacent"', b'standfirst = "body"'))
     text, sidecar = clean(HEADER_STANDFIRST, load_rules(mine))
     assert text.startswith(SUMMARY + "\n\n") and sidecar["page"]["standfirst"]["added"]
+
+
+# Pages of nested wrappers, paragraphs, images, scripts and comments, with text or none in
+# each: whether nothing visible stands between two elements, against the page's text in
+# document order.
+_WORDS = st.sampled_from(["", " ", "\n ", "Harbour ", "news."])
+
+
+@st.composite
+def nested(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 3))):
+        kinds = ["p", "img", "script", "comment", "wrap"]
+        kind = draw(st.sampled_from(kinds if depth < 4 else kinds[:4]))
+        tail = draw(_WORDS)
+        if kind == "p":
+            parts.append(f"<p>{draw(_WORDS)}</p>{tail}")
+        elif kind == "img":
+            parts.append(f'<img src="x.jpg">{tail}')
+        elif kind == "script":  # code, not text a reader sees
+            parts.append(f"<script>var a = 1;</script>{tail}")
+        elif kind == "comment":
+            parts.append(f"<!-- note -->{tail}")
+        else:
+            tag = draw(st.sampled_from(["div", "section", "span"]))
+            parts.append(f"<{tag}>{draw(_WORDS)}{draw(nested(depth + 1))}</{tag}>{tail}")
+    return "".join(parts)
+
+
+def visible_between(root: etree._Element, a: etree._Element, b: etree._Element) -> bool | None:
+    """Whether any visible text lies after ``a`` ends and before ``b`` starts, from every
+    text node's place in document order; None when ``b`` does not start after ``a`` ends."""
+    order = {node: index for index, node in enumerate(root.iter())}
+
+    def end(node: etree._Element) -> int:
+        while len(node):
+            node = node[-1]
+        return order[node]
+
+    if order[b] <= end(a):
+        return None
+    inside_a = {a, *a.iterdescendants()}
+    for text in root.xpath("//text()[not(ancestor::script)]"):
+        owner = text.getparent()
+        if owner in inside_a and not (text.is_tail and owner is a):
+            continue  # a's own text, and the tails of what it holds
+        place = end(owner) + 0.5 if text.is_tail else order[owner]
+        if end(a) < place < order[b] and text.strip():
+            return True
+    return False
+
+
+@given(nested(), st.integers(0, 60), st.integers(0, 60))
+def test_nothing_between_agrees_with_the_text_in_document_order(
+    html: str, first: int, second: int
+) -> None:
+    root = lxml.html.fragment_fromstring(f"<div>{html}<p>Story.</p></div>")
+    elements = [node for node in root.iter() if isinstance(node.tag, str) and node is not root]
+    a, b = elements[first % len(elements)], elements[second % len(elements)]
+    expected = visible_between(root, a, b)
+    assert nothing_between(a, b) is (expected is False)
