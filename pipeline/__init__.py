@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.4.0.dev3"
+__version__ = "0.4.0.dev4"
 
 if TYPE_CHECKING:
     from pipeline.article import Article, Kind, Removal, Segment

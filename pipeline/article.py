@@ -179,15 +179,25 @@ class ExtractionChoice:
 @dataclass(frozen=True, slots=True)
 class Standfirst:
     """The page's standfirst (``pipeline.standfirst``): its text, whether the extracted text
-    holds it (before the text stages, which may remove it as any line), and whether it was
-    added there because the extraction had left it out (``[html] standfirst = "body"``)."""
+    holds it (before the text stages, which may remove it as any line), whether it was added
+    there because the extraction had left it out (``[html] standfirst``), and how it was
+    found."""
 
     text: str
     in_body: bool
     added: bool = False
+    # "description": the element starting with the page's description; "lead": an element
+    # the page marks as its lead by a class or id word (``[html] lead_words``), put atop the
+    # text because it stood right above the body.
+    found_by: str = "description"
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "in_body": self.in_body, "added": self.added}
+        return {
+            "text": self.text,
+            "in_body": self.in_body,
+            "added": self.added,
+            "found_by": self.found_by,
+        }
 
 
 @dataclass(frozen=True, slots=True)

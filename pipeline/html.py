@@ -14,7 +14,9 @@ Guarantees:
   of their own, so the text stages see the page's structure rather than guessing it.
 - The standfirst (``pipeline.standfirst``) is recorded whether or not the text holds it; it
   is added to the text, as its first block (under the headline if the text starts with
-  it), only with ``[html] standfirst = "body"`` and when the extraction left it out.
+  it), only when the extraction left it out and ``[html] standfirst`` says so: by default
+  when it stands right above the body. Failing that, a lead the page marks by its class
+  (``[html] lead_words``) that stands right above the body is added, and recorded, instead.
 - trafilatura runs with its XPaths rewritten to select the same elements faster
   (``pipeline.fastxpath``, installed when this module is imported): same output, less time.
 - The metadata (title, author, date, site name, URL, page language) comes from the page
@@ -71,7 +73,7 @@ from pipeline.preclean import SPACES, preclean
 from pipeline.render import blocks_of
 from pipeline.repeats import repeated_blocks
 from pipeline.rules import HtmlSettings
-from pipeline.standfirst import find_standfirst_element, stands_above
+from pipeline.standfirst import find_leads, find_standfirst_element, stands_above
 
 # trafilatura logs "discarding data" and the like as warnings; with no handler configured,
 # Python would print them on stderr. The outcome is in the article's flags instead.
@@ -147,8 +149,12 @@ def extract(data: bytes, source_id: str, settings: HtmlSettings) -> Extraction:
         # Under the headline when the text starts with it, as the page shows it.
         headline = bool(blocks) and _solid(blocks[0]) == _solid(metadata.title or "")
         blocks.insert(1 if headline else 0, standfirst.text)
-        where = " (it stands right above the body)" if settings.standfirst == "adjacent" else ""
-        reason = f"{choice.reason}; the standfirst it had left out{where} was put atop the text"
+        if standfirst.found_by == "lead":
+            what, where = "the lead the page marks by its class", " (it stands right above it)"
+        else:
+            what = "the standfirst"
+            where = " (it stands right above the body)" if settings.standfirst == "adjacent" else ""
+        reason = f"{choice.reason}; {what} it had left out{where} was put atop the text"
         choice = dataclasses.replace(choice, reason=reason)
     text = "\n\n".join(_without_repeats(blocks, settings, removals))
     page = PageInfo(
@@ -217,23 +223,50 @@ def _standfirst(
 ) -> Standfirst | None:
     """The page's standfirst, whether the extracted blocks hold it, and whether it is to be
     added atop them: the blocks have some text, and ``[html] standfirst`` is "body", or
-    "adjacent" and it stands right above the body's first paragraph (``stands_above``)."""
+    "adjacent" and it stands right above the body's first paragraph (``stands_above``).
+
+    Without a standfirst found by the description that the blocks hold or get, the leads the
+    page marks by its class (``find_leads``) are taken in page order, unless ``[html]
+    standfirst`` is "field": the first that the blocks hold, or that stands right above the
+    body, decides; the one standing above is added."""
     description = getattr(metadata, "description", None)
     found = find_standfirst_element(
         tree, description, settings.standfirst_min_words, settings.standfirst_max_ratio
     )
-    if found is None:
-        return None
-    element, text = found
+    standfirst = None
+    if found is not None:
+        element, text = found
+        held = _holds(blocks, text)
+        added = not held and bool(blocks) and settings.standfirst != "field"
+        if added and settings.standfirst == "adjacent":
+            added = _above_body(element, blocks, body, settings)
+        standfirst = Standfirst(text, in_body=held or added, added=added)
+        if standfirst.in_body:
+            return standfirst
+    if not blocks or settings.standfirst == "field":
+        return standfirst
+    for element, text in find_leads(
+        tree, frozenset(settings.lead_words), settings.standfirst_min_words
+    ):
+        if _holds(blocks, text):
+            return standfirst  # the extraction has the page's first lead
+        if _above_body(element, blocks, body, settings):
+            return Standfirst(text, in_body=True, added=True, found_by="lead")
+    return standfirst
+
+
+def _holds(blocks: list[str], text: str) -> bool:
     # Compared without whitespace: trafilatura may space inline elements otherwise.
-    held = _solid(text) in _solid("".join(blocks))
-    added = not held and bool(blocks) and settings.standfirst != "field"
-    if added and settings.standfirst == "adjacent":
-        first = first_held(body, "\n\n".join(blocks))
-        added = first is not None and stands_above(
-            element, first, settings.standfirst_levels, frozenset(settings.standfirst_header_words)
-        )
-    return Standfirst(text, in_body=held or added, added=added)
+    return _solid(text) in _solid("".join(blocks))
+
+
+def _above_body(
+    element: etree._Element, blocks: list[str], body: Paragraphs, settings: HtmlSettings
+) -> bool:
+    first = first_held(body, "\n\n".join(blocks))
+    return first is not None and stands_above(
+        element, first, settings.standfirst_levels, frozenset(settings.standfirst_header_words)
+    )
 
 
 def _solid(text: str) -> str:

@@ -150,6 +150,9 @@ class HtmlSettings:
     # ancestor, and in no element whose tag, class word or id word is one of these.
     standfirst_levels: int = 2
     standfirst_header_words: tuple[str, ...] = ("header",)
+    # Class and id words by which a page marks its lead (``<div class="article-intro">``):
+    # without a standfirst found by the description, such a lead is placed as one would be.
+    lead_words: tuple[str, ...] = ("intro", "teaser", "lead", "chapo", "excerpt")
     # Classes of the <blockquote> a platform's embed code gives a post (a tweet): the post is
     # lifted out of the widget wrapping it before extraction (``pipeline.embeds``).
     embedded_posts: tuple[str, ...] = ("twitter-tweet",)
@@ -486,8 +489,21 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
         standfirst_header_words=tuple(
             word.lower() for word in _class_names(table, "standfirst_header_words", where)
         ),
+        lead_words=_lead_words(table, where),
         embedded_posts=_class_names(table, "embedded_posts", where),
     )
+
+
+def _lead_words(table: dict[str, Any], where: str) -> tuple[str, ...]:
+    """``lead_words``: single class words, matched lower-case as ``element_tokens`` splits
+    class and id values ("article-intro" and "articleIntro" hold the word "intro")."""
+    words = table.get("lead_words")
+    if not isinstance(words, list | tuple) or not all(
+        isinstance(word, str) and re.fullmatch(r"[A-Za-z0-9]+", word) for word in words
+    ):
+        msg = f"{where}: 'lead_words' must be a list of class words (letters and digits only)"
+        raise RulesError(msg)
+    return tuple(word.lower() for word in words)
 
 
 def _html_defaults() -> dict[str, Any]:

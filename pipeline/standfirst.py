@@ -13,11 +13,18 @@ the standfirst cut short; the element's text is at most ``standfirst_max_ratio``
 description's length (the element holding the whole story also starts with it); text in
 ``<head>``, scripts and styles is never read. Nothing is fetched and the tree is not changed.
 Whether the standfirst then goes into the body is the caller's choice (``[html] standfirst``).
+
+A page whose description is not its standfirst may still mark its lead by a class or id
+word (``<div class="article-intro">``, ``<p class="teaser">``): :func:`find_leads` finds
+those, with their own guarantees (sentences, no headline held), for the caller to place as a
+standfirst would be.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -30,6 +37,16 @@ HEAD_WORDS = 3
 _INVISIBLE = " or ".join(f"ancestor::{tag}" for tag in sorted(INVISIBLE_TAGS))
 _HITS = etree.XPath(f"//body//text()[contains(normalize-space(.), $head)][not({_INVISIBLE})]")
 _LENGTH = etree.XPath("string-length()")
+_ABC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = f"translate(concat(@class, ' ', @id), '{_ABC}', '{_ABC.lower()}')"
+# Elements a lead is found in, as trafilatura's precision mode discards its teasers.
+LEAD_TAGS = ("div", "p", "section", "span")
+# A headline inside: the block is the page's header, not its lead.
+_HOLDS_HEADLINE = etree.XPath("boolean(descendant-or-self::h1 | descendant-or-self::h2)")
+# Not the lead's text: a picture and its caption inside the lead's element.
+_NOT_LEAD = INVISIBLE_TAGS | {"figure", "figcaption"}
+# Text that ends a sentence, perhaps inside quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…:][\"'”“’»«)\s]*$")
 # Elements whose start and end separate words, as a browser lays them out; inline elements
 # (<b>, <a>, <span>) do not: "Hel<b>lo</b>" reads "Hello".
 BLOCK_TAGS = frozenset(
@@ -84,6 +101,52 @@ def find_standfirst_element(
                 return element, text
             element = element.getparent()
     return None
+
+
+def find_leads(
+    tree: etree._Element, words: frozenset[str], min_words: int
+) -> Iterator[tuple[etree._Element, str]]:
+    """The page's leads, in page order, with their text (its blocks as
+    :func:`rendered_blocks`, a blank line between them): each the outermost ``div``, ``p``,
+    ``section`` or ``span`` with a class or id word in ``words``, holding no ``h1`` or ``h2``
+    (a block holding the headline is the page's header), whose text has at least
+    ``min_words`` words and ends a sentence (a menu, a date line or a link list does not). A
+    picture inside (``<figure>``, its caption) is not the lead's text.
+
+    >>> import lxml.html
+    >>> page = lxml.html.document_fromstring('<div class="intro"><h1>Rain all weekend</h1>'
+    ...     '<p>Rain is forecast for the whole weekend, the weather office said.</p></div>'
+    ...     '<div class="article-intro"><p>Rain is forecast for the whole weekend, the '
+    ...     'weather office said.</p></div><p class="teaser">Read more: Sun</p>')
+    >>> [(element.get("class"), text[:7]) for element, text in find_leads(page, frozenset({"intro",
+    ...     "teaser"}), 8)]
+    [('article-intro', 'Rain is')]
+    """
+    if not words:
+        return
+    taken: set[etree._Element] = set()
+    for element in _marked(words)(tree):
+        if words.isdisjoint(element_tokens(element)):
+            continue  # "introduction" holds "intro" but is not the word
+        taken.add(element)
+        if any(ancestor in taken for ancestor in element.iterancestors()):
+            continue  # inside a lead already judged: the outermost one is
+        text = "\n\n".join(rendered_blocks(element, _NOT_LEAD))
+        if (
+            len(text.split()) >= min_words
+            and _SENTENCE_END.search(text)
+            and not _HOLDS_HEADLINE(element)
+        ):
+            yield element, text
+
+
+@functools.lru_cache(maxsize=8)
+def _marked(words: frozenset[str]) -> etree.XPath:
+    """The elements a lead may be, with a class or id holding one of ``words`` (lower-case
+    letters and digits, as the rules check): found in C, then judged word by word."""
+    tests = " or ".join(f"contains({_LOWER}, '{word}')" for word in sorted(words))
+    tags = " or ".join(f"self::{tag}" for tag in LEAD_TAGS)
+    return etree.XPath(f"//body//*[{tags}][{tests}][not({_INVISIBLE})]")
 
 
 def stands_above(
@@ -214,22 +277,52 @@ def rendered(element: etree._Element) -> str:
     >>> rendered(lxml.html.fromstring("<p>Up<!-- note -->date <span>d</span></p>"))
     'Update d'
     """
+    return SPACES.sub(" ", _text(element, " ")).strip()
+
+
+def rendered_blocks(element: etree._Element, skip: frozenset[str] = INVISIBLE_TAGS) -> list[str]:
+    """The element's text as :func:`rendered`, one string per block a reader sees apart (a
+    heading and the paragraph after it), empty ones left out; elements whose tag is in
+    ``skip`` (and their text) are left out too.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring("<div><figure><img><figcaption>The quay. Photo: A. Bell"
+    ...     "</figcaption></figure>Rain <b>is</b> due.<p> </p></div>")
+    >>> rendered_blocks(page)
+    ['The quay. Photo: A. Bell', 'Rain is due.']
+    >>> rendered_blocks(page, INVISIBLE_TAGS | {"figure"})
+    ['Rain is due.']
+    """
+    blocks = (
+        SPACES.sub(" ", block).strip()
+        for block in _text(element, _BLOCK_MARK, skip).split(_BLOCK_MARK)
+    )
+    return [block for block in blocks if block]
+
+
+# Where a block starts or ends in :func:`_text`'s output: no text of a parsed page holds it.
+_BLOCK_MARK = "\x00"
+
+
+def _text(element: etree._Element, mark: str, skip: frozenset[str] = INVISIBLE_TAGS) -> str:
+    """The element's visible text, with ``mark`` where a block starts or ends, less the
+    elements whose tag is in ``skip``."""
     parts: list[str] = []
     stack: list[tuple[etree._Element, bool]] = [(element, False)]
     while stack:
         node, closing = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else None
-        if closing or tag is None or tag in INVISIBLE_TAGS:
+        if closing or tag is None or tag in skip:
             # Past the node: a block's end separates words; then the text after it. Only the
             # tail of a comment, a script or a style is read.
             if closing and tag in BLOCK_TAGS:
-                parts.append(" ")
+                parts.append(mark)
             if node is not element:
                 parts.append(node.tail or "")
             continue
         if tag in BLOCK_TAGS:
-            parts.append(" ")
+            parts.append(mark)
         parts.append(node.text or "")
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node))
-    return SPACES.sub(" ", "".join(parts)).strip()
+    return "".join(parts)

@@ -26,6 +26,7 @@ from pipeline.standfirst import find_standfirst, nothing_between
 from tests.unit.story import STORY
 
 RULES = load_rules()
+D = "description"  # how these standfirsts are found
 BODY_RULES = dataclasses.replace(RULES, html=dataclasses.replace(RULES.html, standfirst="body"))
 SUMMARY = (
     "The harbour's new breakwater will be two years late, because the seabed under its "
@@ -70,7 +71,12 @@ def test_a_standfirst_right_above_the_body_is_put_atop_the_text_by_default() -> 
     assert SUMMARY not in before and before.startswith(STORY[0])  # the extraction left it out
     text, sidecar = clean(html)
     assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
-    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": True, "added": True}
+    assert sidecar["page"]["standfirst"] == {
+        "text": SUMMARY,
+        "in_body": True,
+        "added": True,
+        "found_by": D,
+    }
     assert "right above the body" in sidecar["page"]["extraction"]["reason"]
 
 
@@ -88,7 +94,12 @@ def test_a_standfirst_right_above_the_body_is_put_atop_the_text_by_default() -> 
 def test_a_standfirst_in_a_header_or_further_from_the_body_is_not_added(standfirst: str) -> None:
     text, sidecar = clean(beside(standfirst))
     assert SUMMARY not in text and text.startswith(STORY[0])
-    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": False, "added": False}
+    assert sidecar["page"]["standfirst"] == {
+        "text": SUMMARY,
+        "in_body": False,
+        "added": False,
+        "found_by": D,
+    }
 
 
 # The teaser of a CMS's news item in rows and columns (TYPO3's news: teaser-text in
@@ -108,7 +119,12 @@ def test_a_standfirst_deep_in_grid_wrappers_with_nothing_visible_before_the_body
     # Nothing a reader sees between the two: an image, a script, an empty ad slot.
     text, sidecar = clean(beside(f'<div class="news">{GRID}{between}</div>'))
     assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
-    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": True, "added": True}
+    assert sidecar["page"]["standfirst"] == {
+        "text": SUMMARY,
+        "in_body": True,
+        "added": True,
+        "found_by": D,
+    }
 
 
 def test_a_caption_between_the_standfirst_and_the_body_keeps_it_out() -> None:
@@ -144,13 +160,23 @@ def test_the_standfirst_levels_must_be_one_or_more() -> None:
 def test_a_header_standfirst_the_extraction_leaves_out_is_recorded_not_added_by_default() -> None:
     text, sidecar = clean(HEADER_STANDFIRST)
     assert SUMMARY not in text and STORY[0] in text  # trafilatura kept the article element only
-    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": False, "added": False}
+    assert sidecar["page"]["standfirst"] == {
+        "text": SUMMARY,
+        "in_body": False,
+        "added": False,
+        "found_by": D,
+    }
 
 
 def test_with_standfirst_body_it_is_put_atop_the_text_and_the_choice_says_so() -> None:
     text, sidecar = clean(HEADER_STANDFIRST, BODY_RULES)
     assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
-    assert sidecar["page"]["standfirst"] == {"text": SUMMARY, "in_body": True, "added": True}
+    assert sidecar["page"]["standfirst"] == {
+        "text": SUMMARY,
+        "in_body": True,
+        "added": True,
+        "found_by": D,
+    }
     assert "standfirst" in sidecar["page"]["extraction"]["reason"]
     assert sidecar["page"]["extraction"]["fallback"] is False  # a setting, not a recovery
 
@@ -161,7 +187,12 @@ def test_a_standfirst_the_extraction_kept_is_not_repeated() -> None:
     for rules in (RULES, BODY_RULES):
         text, sidecar = clean(html, rules)
         assert text.count(STORY[0]) == 1
-        assert sidecar["page"]["standfirst"] == {"text": STORY[0], "in_body": True, "added": False}
+        assert sidecar["page"]["standfirst"] == {
+            "text": STORY[0],
+            "in_body": True,
+            "added": False,
+            "found_by": D,
+        }
 
 
 def test_a_description_cut_short_finds_the_whole_standfirst() -> None:
