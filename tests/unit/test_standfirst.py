@@ -26,7 +26,6 @@ from pipeline.standfirst import find_standfirst, nothing_between
 from tests.unit.story import STORY
 
 RULES = load_rules()
-D = "description"  # how these standfirsts are found
 BODY_RULES = dataclasses.replace(RULES, html=dataclasses.replace(RULES.html, standfirst="body"))
 SUMMARY = (
     "The harbour's new breakwater will be two years late, because the seabed under its "
@@ -44,6 +43,11 @@ def page(description: str, header: str, story: list[str] = STORY, extra: str = "
 
 
 HEADER_STANDFIRST = page(SUMMARY, f'<p class="standfirst">{SUMMARY}</p>')
+
+
+def recorded(text: str, *, in_body: bool, added: bool) -> dict[str, object]:
+    """The sidecar's record of a standfirst found by the description."""
+    return {"text": text, "in_body": in_body, "added": added, "found_by": "description"}
 
 
 def clean(html: bytes, rules: Rules = RULES) -> tuple[str, dict]:  # type: ignore[type-arg]
@@ -71,12 +75,7 @@ def test_a_standfirst_right_above_the_body_is_put_atop_the_text_by_default() -> 
     assert SUMMARY not in before and before.startswith(STORY[0])  # the extraction left it out
     text, sidecar = clean(html)
     assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
-    assert sidecar["page"]["standfirst"] == {
-        "text": SUMMARY,
-        "in_body": True,
-        "added": True,
-        "found_by": D,
-    }
+    assert sidecar["page"]["standfirst"] == recorded(SUMMARY, in_body=True, added=True)
     assert "right above the body" in sidecar["page"]["extraction"]["reason"]
 
 
@@ -94,12 +93,7 @@ def test_a_standfirst_right_above_the_body_is_put_atop_the_text_by_default() -> 
 def test_a_standfirst_in_a_header_or_further_from_the_body_is_not_added(standfirst: str) -> None:
     text, sidecar = clean(beside(standfirst))
     assert SUMMARY not in text and text.startswith(STORY[0])
-    assert sidecar["page"]["standfirst"] == {
-        "text": SUMMARY,
-        "in_body": False,
-        "added": False,
-        "found_by": D,
-    }
+    assert sidecar["page"]["standfirst"] == recorded(SUMMARY, in_body=False, added=False)
 
 
 # The teaser of a CMS's news item in rows and columns (TYPO3's news: teaser-text in
@@ -119,12 +113,7 @@ def test_a_standfirst_deep_in_grid_wrappers_with_nothing_visible_before_the_body
     # Nothing a reader sees between the two: an image, a script, an empty ad slot.
     text, sidecar = clean(beside(f'<div class="news">{GRID}{between}</div>'))
     assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
-    assert sidecar["page"]["standfirst"] == {
-        "text": SUMMARY,
-        "in_body": True,
-        "added": True,
-        "found_by": D,
-    }
+    assert sidecar["page"]["standfirst"] == recorded(SUMMARY, in_body=True, added=True)
 
 
 def test_a_caption_between_the_standfirst_and_the_body_keeps_it_out() -> None:
@@ -160,23 +149,13 @@ def test_the_standfirst_levels_must_be_one_or_more() -> None:
 def test_a_header_standfirst_the_extraction_leaves_out_is_recorded_not_added_by_default() -> None:
     text, sidecar = clean(HEADER_STANDFIRST)
     assert SUMMARY not in text and STORY[0] in text  # trafilatura kept the article element only
-    assert sidecar["page"]["standfirst"] == {
-        "text": SUMMARY,
-        "in_body": False,
-        "added": False,
-        "found_by": D,
-    }
+    assert sidecar["page"]["standfirst"] == recorded(SUMMARY, in_body=False, added=False)
 
 
 def test_with_standfirst_body_it_is_put_atop_the_text_and_the_choice_says_so() -> None:
     text, sidecar = clean(HEADER_STANDFIRST, BODY_RULES)
     assert text.split("\n\n")[:2] == [SUMMARY, STORY[0]]
-    assert sidecar["page"]["standfirst"] == {
-        "text": SUMMARY,
-        "in_body": True,
-        "added": True,
-        "found_by": D,
-    }
+    assert sidecar["page"]["standfirst"] == recorded(SUMMARY, in_body=True, added=True)
     assert "standfirst" in sidecar["page"]["extraction"]["reason"]
     assert sidecar["page"]["extraction"]["fallback"] is False  # a setting, not a recovery
 
@@ -187,12 +166,7 @@ def test_a_standfirst_the_extraction_kept_is_not_repeated() -> None:
     for rules in (RULES, BODY_RULES):
         text, sidecar = clean(html, rules)
         assert text.count(STORY[0]) == 1
-        assert sidecar["page"]["standfirst"] == {
-            "text": STORY[0],
-            "in_body": True,
-            "added": False,
-            "found_by": D,
-        }
+        assert sidecar["page"]["standfirst"] == recorded(STORY[0], in_body=True, added=False)
 
 
 def test_a_description_cut_short_finds_the_whole_standfirst() -> None:
