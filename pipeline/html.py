@@ -29,6 +29,7 @@ The tree is walked without recursion, so a deeply nested page cannot exhaust the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -233,13 +234,14 @@ def _standfirst(
     found = find_standfirst_element(
         tree, description, settings.standfirst_min_words, settings.standfirst_max_ratio
     )
+    place = _Placement(blocks, body, settings)
     standfirst = None
     if found is not None:
         element, text = found
-        held = _holds(blocks, text)
+        held = place.holds(text)
         added = not held and bool(blocks) and settings.standfirst != "field"
         if added and settings.standfirst == "adjacent":
-            added = _above_body(element, blocks, body, settings)
+            added = place.above_body(element)
         standfirst = Standfirst(text, in_body=held or added, added=added)
         if standfirst.in_body:
             return standfirst
@@ -248,25 +250,39 @@ def _standfirst(
     for element, text in find_leads(
         tree, frozenset(settings.lead_words), settings.standfirst_min_words
     ):
-        if _holds(blocks, text):
+        if place.holds(text):
             return standfirst  # the extraction has the page's first lead
-        if _above_body(element, blocks, body, settings):
+        if place.above_body(element):
             return Standfirst(text, in_body=True, added=True, found_by="lead")
     return standfirst
 
 
-def _holds(blocks: list[str], text: str) -> bool:
-    # Compared without whitespace: trafilatura may space inline elements otherwise.
-    return _solid(text) in _solid("".join(blocks))
+@dataclass
+class _Placement:
+    """What placing a standfirst or a lead asks of the extracted blocks, each worked out
+    once a page however many candidates are judged."""
 
+    blocks: list[str]
+    body: Paragraphs
+    settings: HtmlSettings
 
-def _above_body(
-    element: etree._Element, blocks: list[str], body: Paragraphs, settings: HtmlSettings
-) -> bool:
-    first = first_held(body, "\n\n".join(blocks))
-    return first is not None and stands_above(
-        element, first, settings.standfirst_levels, frozenset(settings.standfirst_header_words)
-    )
+    @functools.cached_property
+    def _solid_text(self) -> str:
+        return _solid("".join(self.blocks))
+
+    @functools.cached_property
+    def _first(self) -> etree._Element | None:
+        return first_held(self.body, "\n\n".join(self.blocks))
+
+    def holds(self, text: str) -> bool:
+        # Compared without whitespace: trafilatura may space inline elements otherwise.
+        return _solid(text) in self._solid_text
+
+    def above_body(self, element: etree._Element) -> bool:
+        first, settings = self._first, self.settings
+        return first is not None and stands_above(
+            element, first, settings.standfirst_levels, frozenset(settings.standfirst_header_words)
+        )
 
 
 def _solid(text: str) -> str:
