@@ -485,23 +485,21 @@ def _parse_html(table: dict[str, Any], source: str) -> HtmlSettings:
         standfirst_min_words=_int(table, "standfirst_min_words", where),
         standfirst_max_ratio=_float(table, "standfirst_max_ratio", where),
         standfirst_levels=standfirst_levels,
-        # Matched against lower-case tags and class and id words (``element_tokens``).
-        standfirst_header_words=tuple(
-            word.lower() for word in _class_names(table, "standfirst_header_words", where)
-        ),
-        lead_words=_lead_words(table, where),
+        standfirst_header_words=_class_words(table, "standfirst_header_words", where),
+        lead_words=_class_words(table, "lead_words", where),
         embedded_posts=_class_names(table, "embedded_posts", where),
     )
 
 
-def _lead_words(table: dict[str, Any], where: str) -> tuple[str, ...]:
-    """``lead_words``: single class words, matched lower-case as ``element_tokens`` splits
-    class and id values ("article-intro" and "articleIntro" hold the word "intro")."""
-    words = table.get("lead_words")
+def _class_words(table: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
+    """A list of single class words, lower-cased: matched against the words
+    ``element_tokens`` splits class and id values into ("article-intro" and "articleIntro"
+    hold the word "intro"; "article-intro" itself is no word and could never match)."""
+    words = table.get(name)
     if not isinstance(words, list | tuple) or not all(
         isinstance(word, str) and re.fullmatch(r"[A-Za-z0-9]+", word) for word in words
     ):
-        msg = f"{where}: 'lead_words' must be a list of class words (letters and digits only)"
+        msg = f"{where}: '{name}' must be a list of class words (letters and digits only)"
         raise RulesError(msg)
     return tuple(word.lower() for word in words)
 

@@ -139,6 +139,19 @@ def test_header_words_are_matched_whatever_their_case() -> None:
     assert SUMMARY not in text  # in an element whose class word is now a header's
 
 
+@pytest.mark.parametrize("value", [b'["site-header"]', b'"header"', b'["a b"]'])
+def test_header_words_must_be_single_class_words(value: bytes) -> None:
+    # "site-header" is split into the words "site" and "header": as one it would never match.
+    shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
+    wrong = shipped.replace(
+        b'standfirst_header_words = ["header"]', b"standfirst_header_words = " + value
+    )
+    with pytest.raises(
+        RulesError, match=r"'standfirst_header_words' must be a list of class words"
+    ):
+        parse_rules(wrong, "custom.toml")
+
+
 def test_the_standfirst_levels_must_be_one_or_more() -> None:
     shipped = resources.files("pipeline.data").joinpath("rules.toml").read_bytes()
     wrong = shipped.replace(b"standfirst_levels = 2", b"standfirst_levels = 0")
