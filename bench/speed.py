@@ -8,6 +8,9 @@ HTML pages too) and runs on it, each in a fresh process, in one run:
 - ``ftfy``: a reference, ``ftfy.fix_text`` over every input in one process;
 - ``lib1``, ``lib2``: the library's batch API, in one process and on a pool of two;
 - ``cli``: ``article-clean clean`` (the console script);
+- ``climem``: the same, its output folder in memory (``/dev/shm``, where there is one): what
+  the product does where creating a file costs microseconds instead of this disk's 0.1 to
+  0.9 ms (``speed_report.creation_cost``); beside ``cli``, the disk's share;
 - ``flow``: ``python -m flows.clean_folder`` on an empty folder (twice: a new database,
   then the fixed start-up), on the corpus, and again with nothing changed;
 - ``check``: the incremental check alone, against the flow's outputs;
@@ -34,6 +37,7 @@ import argparse
 import dataclasses
 import functools
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -46,9 +50,11 @@ from bench.corpus import Sources, build_corpus, find_sources
 from bench.speed_report import Row
 
 MODES = (
-    "floor", "ftfy", "lib1", "lib2", "cli", "jsonl", "warc", "flow", "check", "server", "html",
-    "htmlcli",
+    "floor", "ftfy", "lib1", "lib2", "cli", "climem", "jsonl", "warc", "flow", "check", "server",
+    "html", "htmlcli",
 )  # fmt: skip
+# Where the ``climem`` job writes: memory (tmpfs), where creating a file costs microseconds.
+MEMORY_FOLDER = Path("/dev/shm")
 LARGE_DOCS = 100_000
 PYTHON = sys.executable
 
@@ -122,6 +128,19 @@ class Bench:
         return self._fresh("CLI", lambda out: [script, "clean", str(self.corpus), "--out", out,
                            "-q"])  # fmt: skip
 
+    def cli_in_memory(self) -> list[Row]:
+        """The ``cli`` job with its output folder in memory (:data:`MEMORY_FOLDER`): the
+        product's own speed where the disk does not bound it. None where that folder is
+        missing or has not four times the corpus's size free."""
+        if not MEMORY_FOLDER.is_dir() or not os.access(MEMORY_FOLDER, os.W_OK):
+            return []
+        if shutil.disk_usage(MEMORY_FOLDER).free < 4 * self.size:
+            return []
+        script = str(Path(PYTHON).with_name("article-clean"))
+        with tempfile.TemporaryDirectory(prefix="bench-out-", dir=MEMORY_FOLDER) as tmp:
+            return [self._fresh("CLI, out in memory", lambda out: [script, "clean",
+                    str(self.corpus), "--out", out, "-q"], folder=Path(tmp))]  # fmt: skip
+
     def html_cli(self, sources: Sources) -> list[Row]:
         """The dev pages end to end, each job in a fresh process, alternately: the CLI on one
         worker, and trafilatura's loop writing each page's text."""
@@ -147,11 +166,12 @@ class Bench:
         command: Callable[[str], list[str]],
         size: int | None = None,
         docs: int | None = None,
+        folder: Path | None = None,
     ) -> Row:
-        """One run of ``command`` into the emptied output folder (of the corpus, unless
-        ``size`` and ``docs`` say otherwise). What creating a file costs there is measured
-        first and shown under the table."""
-        out = self.out()
+        """One run of ``command`` into the emptied output folder, or into the empty
+        ``folder`` given (of the corpus, unless ``size`` and ``docs`` say otherwise). What
+        creating a file costs there is measured first and shown under the table."""
+        out = self.out() if folder is None else folder
         creation = speed_report.creation_cost(out)
         result = measure.run(command(str(out)), self.env)
         bytes_in = self.size if size is None else size
@@ -192,6 +212,7 @@ class Bench:
             "lib1": lambda: [self.library(1)],
             "lib2": lambda: [self.library(2)],
             "cli": lambda: [self.cli()],
+            "climem": self.cli_in_memory,
             "jsonl": self.jsonl,
             "warc": self.warc,
         }

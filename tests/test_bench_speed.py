@@ -118,7 +118,8 @@ def test_tree_rss_counts_this_process() -> None:
 def test_a_small_run_prints_the_table_ratios_and_targets(
     dev_corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["--docs", "6", "--only", "floor,ftfy,lib1,lib2,cli,html,htmlcli", "--repeats", "1",
+    jobs = "floor,ftfy,lib1,lib2,cli,climem,html,htmlcli"
+    argv = ["--docs", "6", "--only", jobs, "--repeats", "1",
             "--reference", "3", "--html-repeats", "1", "--corpus", str(dev_corpus)]  # fmt: skip
     assert speed.main(argv) == 0
     out = capsys.readouterr().out
@@ -136,6 +137,9 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     numbers = re.compile(r"\d+\.\d+|\d+")
     for label in ("library, 1 process", "library, 2 procs", "CLI", "HTML: library"):
         assert len(numbers.findall(rows[label])) >= 5 + 5, (label, rows[label])
+    if speed.MEMORY_FOLDER.is_dir():  # the CLI again, writing into memory, beside the disk
+        assert len(numbers.findall(rows["CLI, out in memory"])) >= 5 + 5, out
+        assert "output in memory, not on this disk (job climem): " in out
     assert "ratios, wall over wall" in out and "targets (issue 6):" in out
     assert "HTML path: <= 1.3x" in out and "pages (median page" in out
     assert "memory: peak RSS" in out and "library, 2 procs, all processes" in out
