@@ -31,6 +31,7 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import select
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -125,6 +126,11 @@ class Worker:
         self.process.start()
         child.close()
         self.ready: set[RulesSpec] = set()  # rules it has loaded (it said so once, "go")
+        # The process's sentinel turns readable when it ends: one poll(2) says whether it
+        # has, where ``is_alive`` builds a selector each time, and it is asked before every
+        # file (the supervising process's CPU on 3,000 files: 0.77 s with it, 0.63 without).
+        self._ended = select.poll()
+        self._ended.register(self.process.sentinel, select.POLLIN)
 
     def clean(
         self, item: BatchItem, out_dir: str, spec: RulesSpec, limits: Limits
@@ -189,7 +195,7 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return not self._ended.poll(0)
 
     def stop(self) -> None:
         """End the worker now, whatever it is doing (again: a no-op)."""

@@ -491,3 +491,35 @@ def test_a_worker_that_dies_fails_only_the_file_it_had(tmp_path: Path) -> None:
         "check the file, or lower the size limit (--max-bytes)"
     )
     assert sorted(p.name for p in out.iterdir()) == ["z.json", "z.txt"]
+
+
+def test_a_worker_that_died_while_idle_is_replaced_before_the_next_file(tmp_path: Path) -> None:
+    """A worker killed between files (nothing of the run's in it) costs no file: the next
+    batch sees it has ended (``Worker.alive``, its sentinel polled) and starts a fresh one."""
+    import signal
+    import time
+
+    from pipeline.batch import as_item
+    from pipeline.supervise import Supervisor
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The talks resumed on Tuesday, officials said.")
+    (raw / "b.txt").write_text("The vote was held on Monday, officials said.")
+    first, second = discover([raw], out).inputs
+    supervisor = Supervisor(1)
+    try:
+        (done,) = supervisor.clean([as_item(first)], str(out), RulesSpec(), Limits())
+        worker = supervisor._idle.get_nowait()  # the one idle worker, lent back
+        assert worker.alive
+        os.kill(worker.process.pid or 0, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while worker.alive:
+            assert time.monotonic() < deadline, "the killed worker still looks alive"
+            time.sleep(0.01)
+        supervisor._idle.put(worker)
+        (again,) = supervisor.clean([as_item(second)], str(out), RulesSpec(), Limits())
+    finally:
+        supervisor.close()
+    assert (done.status, again.status) == ("cleaned", "cleaned")
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "a.txt", "b.json", "b.txt"]
