@@ -1,6 +1,6 @@
 """The speed benchmark's measured jobs, each run by ``bench.speed`` in a fresh process.
 
-    python -m bench.run library CORPUS --out DIR [--workers K] [--disable-kind KIND]
+    python -m bench.run library CORPUS --out DIR [--workers K] [--disable-kind KIND] [--part I/N]
     python -m bench.run floor CORPUS --out DIR
     python -m bench.run ftfy CORPUS --out DIR
     python -m bench.run check CORPUS --out DIR
@@ -58,6 +58,9 @@ def run_library(args: argparse.Namespace) -> dict[str, Any]:
     spec = RulesSpec(disabled_kinds=tuple(args.disable_kind))
     start = time.perf_counter()
     items, size = inputs(args.corpus, args.out)
+    part, parts = args.part
+    items = items[part::parts]
+    size = sum(i.path.stat().st_size for i in items) if parts > 1 else size
     summary = RunSummary()
     if args.workers == 1:
         batch = min(MAX_BATCH, math.ceil(len(items) / BATCHES_PER_WORKER) or 1)
@@ -70,6 +73,19 @@ def run_library(args: argparse.Namespace) -> dict[str, Any]:
     work = time.perf_counter() - start
     failed = len(summary.failures)
     return {"docs": len(items), "bytes": size, "failed": failed, "work": work}
+
+
+def _part(value: str) -> tuple[int, int]:
+    """``I/N``: the I-th of N interleaved parts of the inputs (``0/1``: all of them)."""
+    part, _, parts = value.partition("/")
+    try:
+        index, count = int(part), int(parts)
+    except ValueError:
+        index, count = -1, 0
+    if not 0 <= index < count:
+        msg = f"--part takes I/N with 0 <= I < N, not {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return index, count
 
 
 def run_floor(args: argparse.Namespace) -> dict[str, Any]:
@@ -229,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "library":
             command.add_argument("--workers", type=int, default=1)
             command.add_argument("--disable-kind", action="append", default=[])
+            command.add_argument("--part", type=_part, default=(0, 1), metavar="I/N")
     html = sub.add_parser("html")
     html.add_argument("pages", nargs="+", type=Path)
     html.add_argument("--repeats", type=int, default=3)

@@ -7,6 +7,8 @@ HTML pages too) and runs on it, each in a fresh process, in one run:
   groups, as outputs are written);
 - ``ftfy``: a reference, ``ftfy.fix_text`` over every input in one process;
 - ``lib1``, ``lib2``: the library's batch API, in one process and on a pool of two;
+- ``pair``: two one-process library runs at once, each on every other input, sharing
+  nothing but the machine: over ``lib1``, the most two processes can give here;
 - ``cli``: ``article-clean clean`` (the console script);
 - ``climem``: the same, its output folder in memory (``/dev/shm``, where there is one): what
   the product does where creating a file costs microseconds instead of this disk's 0.1 to
@@ -50,11 +52,12 @@ from bench.corpus import Sources, build_corpus, find_sources
 from bench.speed_report import Row
 
 MODES = (
-    "floor", "ftfy", "lib1", "lib2", "cli", "climem", "jsonl", "warc", "flow", "check", "server",
-    "html", "htmlcli",
+    "floor", "ftfy", "lib1", "lib2", "pair", "cli", "climem", "jsonl", "warc", "flow", "check",
+    "server", "html", "htmlcli",
 )  # fmt: skip
 # Where the ``climem`` job writes: memory (tmpfs), where creating a file costs microseconds.
 MEMORY_FOLDER = Path("/dev/shm")
+PAIR = speed_report.PAIR
 LARGE_DOCS = 100_000
 PYTHON = sys.executable
 
@@ -114,6 +117,10 @@ class Bench:
         label = "library, 1 process" if workers == 1 else f"library, {workers} procs"
         args = [str(self.corpus), "--workers", str(workers)]
         return self._fresh(label, lambda out: job("bench.run", "library", *args, "--out", out))
+
+    def pair(self) -> Row:
+        return self._fresh(PAIR, lambda out: job("bench.pair", str(self.corpus), "--out",
+                           out))  # fmt: skip
 
     def floor(self) -> Row:
         return self._fresh("floor (read, write)", lambda out: job("bench.run", "floor",
@@ -211,6 +218,7 @@ class Bench:
             "ftfy": lambda: [self.ftfy()],
             "lib1": lambda: [self.library(1)],
             "lib2": lambda: [self.library(2)],
+            "pair": lambda: [self.pair()],
             "cli": lambda: [self.cli()],
             "climem": self.cli_in_memory,
             "jsonl": self.jsonl,

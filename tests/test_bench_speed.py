@@ -4,6 +4,7 @@ the processes that clean, and the report has its parts and fits in 100 columns."
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import doctest
 import gzip
@@ -118,7 +119,7 @@ def test_tree_rss_counts_this_process() -> None:
 def test_a_small_run_prints_the_table_ratios_and_targets(
     dev_corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    jobs = "floor,ftfy,lib1,lib2,cli,climem,html,htmlcli"
+    jobs = "floor,ftfy,lib1,lib2,pair,cli,climem,html,htmlcli"
     argv = ["--docs", "6", "--only", jobs, "--repeats", "1",
             "--reference", "3", "--html-repeats", "1", "--corpus", str(dev_corpus)]  # fmt: skip
     assert speed.main(argv) == 0
@@ -129,8 +130,8 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     body = body[: body.index(next(x for x in body if x.startswith("wall: ")))]
     rows = {line[:19].strip(): line[19:] for line in body}
     for label in ("floor (read, write)", "ftfy loop, 1 proc", "library, 1 process",
-                  "library, 2 procs", "CLI", "HTML: library", "HTML: trafilatura",
-                  "HTML: CLI, 1 worker", "HTML: trafil. loop"):  # fmt: skip
+                  "library, 2 procs", "library, 2 x 1 proc", "CLI", "HTML: library",
+                  "HTML: trafilatura", "HTML: CLI, 1 worker", "HTML: trafil. loop"):  # fmt: skip
         assert label in rows, out
     # Time by stage reached the benchmark from every process that cleaned (the CLI's and the
     # pool's workers' too): a number in each text stage's column.
@@ -146,6 +147,7 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     assert "not measured (jobs flow, lib2, server)" in out
     assert "targets (issue 16):" in out and "CLI / ftfy loop" in out
     assert "on 2 processes >= 1.8x one" in out and "over 1 pages" in out
+    assert "the machine's most (job pair, two independent runs at once): " in out
     probes = " ".join(out.split("creating a file in each job's output folder", 1)[1].split())
     assert all(f"{label} " in probes for label in ("floor (read, write)", "CLI")), out
 
@@ -290,3 +292,12 @@ def test_the_bench_modules_examples_hold(name: str) -> None:
     module = importlib.import_module(f"bench.{name}")
     failed, attempted = doctest.testmod(module)
     assert attempted > 0 and failed == 0
+
+
+def test_a_part_of_the_inputs_is_every_nth_from_the_ith() -> None:
+    from bench.run import _part
+
+    assert _part("1/2") == (1, 2) and _part("0/1") == (0, 1)
+    for bad in ("2/2", "-1/2", "1", "a/b", "0/0"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _part(bad)
