@@ -85,20 +85,7 @@ def value_tokens(value: str) -> frozenset[str]:
 
 def match_element(element: etree._Element, settings: HtmlSettings) -> ElementRule | None:
     """The first rule that marks this element as not article, if any."""
-    if not isinstance(element.tag, str) or element.tag.lower() in PROTECTED_TAGS:
-        return None
-    tag = element.tag.lower()
-    tokens = element_tokens(element)
-    names = element_names(element)
-    for rule in settings.rules:
-        if rule.link_share is not None:
-            if tag in rule.tags and is_link_block(element, rule):
-                return rule
-        elif tag in rule.tags or not (
-            tokens.isdisjoint(rule.tokens) and names.isdisjoint(rule.names)
-        ):
-            return rule
-    return None
+    return _finder(settings.rules).match(element)
 
 
 def preclean(tree: etree._Element, settings: HtmlSettings) -> list[PageRemoval]:
@@ -110,14 +97,15 @@ def preclean(tree: etree._Element, settings: HtmlSettings) -> list[PageRemoval]:
     """
     removals: list[PageRemoval] = []
     dropped: etree._Element | None = None
-    for element in _finder(settings.rules).candidates(tree):
+    finder = _finder(settings.rules)
+    for element in finder.candidates(tree):
         if dropped is not None:
             if _is_inside(element, dropped):
                 continue
             # A removed element's descendants come right after it in document order: once
             # past them, no later candidate can be inside it.
             dropped = None
-        rule = match_element(element, settings)
+        rule = finder.match(element)
         if rule is None:
             continue
         texts = _visible_texts(element)
@@ -147,6 +135,36 @@ class _Finder:
         self.quick = re.compile("|".join(map(re.escape, needles))) if ascii_words else None
         # Class names repeat across a page and across a site's pages: judge each value once.
         self.marked = lru_cache(maxsize=MARKED_CACHE_SIZE)(self._marked)
+        self.rules = rules
+        self._possible = lru_cache(maxsize=MARKED_CACHE_SIZE)(self._rules_for)
+
+    def match(self, element: etree._Element) -> ElementRule | None:
+        """:func:`match_element`'s answer, the rules an element's tag, class and id could
+        match worked out once for each such triple (a link-block rule still reads the
+        element's text)."""
+        if not isinstance(element.tag, str):
+            return None
+        tag = element.tag.lower()
+        if tag in PROTECTED_TAGS:
+            return None
+        for rule in self._possible(tag, element.get("class", ""), element.get("id", "")):
+            if rule.link_share is None or is_link_block(element, rule):
+                return rule
+        return None
+
+    def _rules_for(self, tag: str, value: str, ident: str) -> tuple[ElementRule, ...]:
+        """In order, the rules an element of this tag, class and id matches by them, and
+        the link-block rules of its tag, which must still look at its text."""
+        tokens, names = value_tokens(f"{value} {ident}"), value_names(f"{value} {ident}")
+        return tuple(
+            rule
+            for rule in self.rules
+            if tag in rule.tags
+            or (
+                rule.link_share is None
+                and not (tokens.isdisjoint(rule.tokens) and names.isdisjoint(rule.names))
+            )
+        )
 
     def candidates(self, tree: etree._Element) -> list[etree._Element]:
         """The elements of ``tree`` (itself included), in document order, with a rule's tag
