@@ -48,15 +48,6 @@ _COUNT_LI = etree.XPath("count(descendant-or-self::li)")
 _COUNT_BR = etree.XPath("count(descendant-or-self::br)")
 
 
-def element_names(element: etree._Element) -> frozenset[str]:
-    """The lower-case class names and id of an element.
-
-    >>> sorted(element_names(lxml.html.fromstring('<p class="wp-caption-text x" id="adBox">')))
-    ['adbox', 'wp-caption-text', 'x']
-    """
-    return value_names(f"{element.get('class', '')} {element.get('id', '')}")
-
-
 def element_tokens(element: etree._Element) -> frozenset[str]:
     """The lower-case words of an element's class and id.
 
@@ -155,7 +146,8 @@ class _Finder:
     def _rules_for(self, tag: str, value: str, ident: str) -> tuple[ElementRule, ...]:
         """In order, the rules an element of this tag, class and id matches by them, and
         the link-block rules of its tag, which must still look at its text."""
-        tokens, names = value_tokens(f"{value} {ident}"), value_names(f"{value} {ident}")
+        joined = f"{value} {ident}"  # the words of both, as the space splits them
+        tokens, names = value_tokens(joined), value_names(joined)
         return tuple(
             rule
             for rule in self.rules
