@@ -15,6 +15,7 @@ Nothing here carries a timestamp, so the same input and rules give the same byte
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -320,10 +321,11 @@ class Article:
 
     @property
     def title(self) -> str | None:
-        """The headline: the line moved out of the body, else the one the page declares."""
-        for removal in self.removals:
-            if removal.kind is Kind.TITLE:
-                return self.text[removal.start : removal.end]
+        """The headline: the line moved out of the body (its parts joined with a space, when
+        removed lines stood inside it), else the one the page declares."""
+        parts = [self.text[r.start : r.end] for r in self.removals if r.kind is Kind.TITLE]
+        if parts:
+            return " ".join(parts)
         return self.page.title if self.page is not None else None
 
     def clean_text(self) -> str:
@@ -341,19 +343,51 @@ class Article:
             object.__setattr__(self, "_clean_text", cached)
         return cached
 
+    def annotated(
+        self,
+        *,
+        headings: tuple[int, ...] | None = None,
+        language: str | None = None,
+        flags: tuple[str, ...] | None = None,
+    ) -> Article:
+        """A copy with the annotations given (section headings, language, flags) instead of
+        these; one not given (None) stays as it is. The segments and removals are the same,
+        so what is worked out from them (the kept lines, the output's lines, the clean text)
+        is kept, not worked out again."""
+        found = dataclasses.replace(
+            self,
+            headings=self.headings if headings is None else headings,
+            language=self.language if language is None else language,
+            flags=self.flags if flags is None else flags,
+        )
+        for name in ("_removed_ids", "_kept", "_groups", "_clean_text"):
+            if name in self.__dict__:
+                object.__setattr__(found, name, self.__dict__[name])
+        return found
+
+    def output_groups(self) -> tuple[tuple[Segment, ...], ...]:
+        """The kept segments grouped into the lines of :meth:`clean_text`: a sentence's two
+        parts that removed lines stood between (:func:`joined_in_output`) are one line."""
+        cached: tuple[tuple[Segment, ...], ...] | None = self.__dict__.get("_groups")
+        if cached is None:
+            groups: list[list[Segment]] = []
+            for seg in self.kept():
+                if groups and joined_in_output(groups[-1][-1], seg):
+                    groups[-1].append(seg)
+                else:
+                    groups.append([seg])
+            cached = tuple(tuple(group) for group in groups)
+            object.__setattr__(self, "_groups", cached)
+        return cached
+
     def _join_kept(self) -> str:
         parts: list[str] = []
-        previous: Segment | None = None
-        for seg in self.kept():
-            if previous is not None:
-                adjacent = seg.id == previous.id + 1 and seg.paragraph == previous.paragraph
-                if adjacent:
-                    parts.append("\n")
-                else:
-                    broken = is_broken_sentence(previous.text, seg.text)
-                    parts.append(" " if broken else "\n\n")
-            parts.append(seg.text)
-            previous = seg
+        last: Segment | None = None
+        for group in self.output_groups():
+            if last is not None:
+                parts.append("\n" if is_next_line(last, group[0]) else "\n\n")
+            parts.append(" ".join(seg.text for seg in group))
+            last = group[-1]
         return "".join(parts)
 
     def _template_json(self) -> dict[str, Any]:
@@ -431,3 +465,18 @@ class Article:
                 **({"templates": True} if self.pipeline.templates else {}),
             },
         }
+
+
+def is_next_line(previous: Segment, following: Segment) -> bool:
+    """Whether two kept lines were neighbouring lines of one paragraph: the clean text puts
+    them on consecutive lines."""
+    return following.id == previous.id + 1 and following.paragraph == previous.paragraph
+
+
+def joined_in_output(previous: Segment, following: Segment) -> bool:
+    """Whether the clean text joins two consecutive kept lines into one with a space: they are
+    not neighbours (lines were removed between them, or a paragraph break) and they are a
+    sentence's two parts (``sentences.is_broken_sentence``)."""
+    return not is_next_line(previous, following) and is_broken_sentence(
+        previous.text, following.text
+    )

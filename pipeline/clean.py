@@ -280,7 +280,7 @@ def _finish(article: Article, ctx: Context) -> Article:
         flags.append("no_article_found")
     if article.page is not None and article.page.extraction and article.page.extraction.fallback:
         flags.append("extraction_fallback")
-    return dataclasses.replace(article, language=ctx.document_language, flags=tuple(flags))
+    return article.annotated(language=ctx.document_language, flags=tuple(flags))
 
 
 class _Clock:

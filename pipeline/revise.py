@@ -60,4 +60,4 @@ def structure(article: Article, ctx: Context) -> Article:
     for rule in ctx.rules.for_stage(Stage.STRUCTURE):
         article = _apply(article, rule, ctx)
     headings = find_headings(article, ctx.rules.heading_max_words)
-    return dataclasses.replace(article, headings=headings)
+    return article.annotated(headings=headings)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 
 from pipeline.article import Article, Segment
 from pipeline.matchers.base import Context
-from pipeline.matchers.structure import _alone, _title_like
+from pipeline.matchers.structure import _alone, _title_like, output_lines
 from pipeline.rules import Rule
 from pipeline.sentences import ends_sentence
 
@@ -90,7 +90,8 @@ def match_top_byline(article: Article, rule: Rule, ctx: Context) -> Iterator[tup
     is one run); each rule takes the lines of its own shape. Otherwise a name under a place
     under a headline-like line would be found only once the place was gone.
     """
-    kept = article.kept()
+    output = output_lines(article)
+    kept = output.lines
     own = _shape_test(rule)
     others = [_shape_test(r) for r in ctx.rules.for_stage(rule.stage) if r.matcher == rule.matcher]
 
@@ -107,7 +108,7 @@ def match_top_byline(article: Article, rule: Rule, ctx: Context) -> Iterator[tup
         taken += range(position + 1, _run_end(kept, position + 1, any_shape))
     for index in taken:
         if own(kept, index):
-            yield kept[index].id, rule.confidence
+            yield from output.each(index, rule.confidence)
 
 
 Test = Callable[[tuple[Segment, ...], int], bool]

@@ -5,15 +5,18 @@ not hide it. "Title-like" means short, not a sentence, and alone in its paragrap
 lines. Teasers are the title-like lines between the title and the first real paragraph (seed
 Labour Heartlands: "Zelensky agrees to talk with Russia"). Because the clean body therefore
 always starts with a sentence-like line, cleaning an output again finds no title and removes
-nothing.
+nothing. The lines at the top are judged as the clean output has them
+(:func:`output_lines`): a sentence's two parts that removed lines stood between are one line
+there, so they are one line here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pipeline.article import Article, Kind, Segment
+from pipeline.article import Article, Kind, Segment, is_next_line
 from pipeline.matchers.base import Context
 from pipeline.matchers.context import fold
 from pipeline.rules import Rule
@@ -23,6 +26,43 @@ from pipeline.sentences import ends_sentence
 LETTERS = re.compile(r"[^\W\d_]+")
 # A name over an author's blurb: "Phil Helsel", "Jane van der Berg".
 NAME_MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class OutputLines:
+    """The kept lines as the clean output has them (``Article.clean_text``): a sentence's
+    parts that it joins are one line, numbered so that neighbouring lines of one output
+    paragraph have consecutive ids and the same paragraph, as cleaning the output again
+    would number them; ``members[i]`` are the kept segments ``lines[i]`` is made of."""
+
+    lines: tuple[Segment, ...]
+    members: tuple[tuple[Segment, ...], ...]
+
+    def each(self, index: int, confidence: float) -> Iterator[tuple[int, float]]:
+        """A matcher's answer for line ``index``: every segment of it."""
+        for seg in self.members[index]:
+            yield seg.id, confidence
+
+
+def output_lines(article: Article) -> OutputLines:
+    """The article's kept lines as its clean output has them (see :class:`OutputLines`).
+
+    Where the output joins no lines (nearly always: a join needs removed lines inside a
+    sentence) they are the kept segments themselves, whose ids and paragraphs already say
+    which are neighbours; only a join makes new lines, numbered afresh.
+    """
+    kept = article.kept()
+    groups = article.output_groups()
+    if len(groups) == len(kept):
+        return OutputLines(kept, groups)
+    lines: list[Segment] = []
+    paragraph = 0
+    for index, group in enumerate(groups):
+        if index and not is_next_line(groups[index - 1][-1], group[0]):
+            paragraph += 1
+        text = " ".join(seg.text for seg in group)
+        lines.append(Segment(index, group[0].start, group[-1].end, text, paragraph))
+    return OutputLines(tuple(lines), groups)
 
 
 def _alone(kept: tuple[Segment, ...], position: int) -> bool:
@@ -86,15 +126,16 @@ def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[in
     length is no guide: one of the first ``headline_window`` kept lines is the title when it
     repeats that headline (at least ``headline_min_words`` words of it, or all of it).
     """
-    kept = article.kept()
+    output = output_lines(article)
+    kept = output.lines
     if len(kept) < 2:
         return
     if article.page is not None:
         window = int(rule.param("headline_window", 3))
         min_words = int(rule.param("headline_min_words", 4))
-        for seg in kept[:window]:
+        for index, seg in enumerate(kept[:window]):
             if _repeats_headline(seg.text, article.page.title, min_words):
-                yield seg.id, rule.confidence
+                yield from output.each(index, rule.confidence)
                 return
         return
     max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
@@ -104,7 +145,7 @@ def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[in
     while 1 + deck < len(kept) and _title_like(kept, 1 + deck, max_words):
         deck += 1
     if 1 + deck < len(kept) and deck <= int(rule.param("max_deck", deck)):
-        yield kept[0].id, rule.confidence
+        yield from output.each(0, rule.confidence)
 
 
 def never_title(line: str, rule: Rule) -> bool:
@@ -137,7 +178,8 @@ def match_page_opening(article: Article, rule: Rule, ctx: Context) -> Iterator[t
     """
     if article.page is None or any(r.kind is Kind.TITLE for r in article.removals):
         return
-    kept = article.kept()
+    output = output_lines(article)
+    kept = output.lines
     max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
     if len(kept) < 2 or not _title_like(kept, 0, max_words):
         return
@@ -145,8 +187,8 @@ def match_page_opening(article: Article, rule: Rule, ctx: Context) -> Iterator[t
     while 1 + deck < len(kept) and _title_like(kept, 1 + deck, max_words):
         deck += 1
     if 1 + deck < len(kept) and deck <= int(rule.param("max_deck", deck)):
-        for seg in kept[: 1 + deck]:
-            yield seg.id, rule.confidence
+        for index in range(1 + deck):
+            yield from output.each(index, rule.confidence)
 
 
 def _repeats_headline(line: str, headline: str | None, min_words: int) -> bool:
@@ -168,12 +210,12 @@ def match_under_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tu
     """Title-like lines between the title and the first real paragraph."""
     if not any(r.kind is Kind.TITLE for r in article.removals):
         return
-    kept = article.kept()
+    output = output_lines(article)
     max_words = int(rule.param("max_words", ctx.rules.heading_max_words))
-    for position in range(len(kept)):
-        if not _title_like(kept, position, max_words):
+    for position in range(len(output.lines)):
+        if not _title_like(output.lines, position, max_words):
             return
-        yield kept[position].id, rule.confidence
+        yield from output.each(position, rule.confidence)
 
 
 def match_tail_pattern(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:

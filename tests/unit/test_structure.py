@@ -74,3 +74,53 @@ def test_the_same_words_inside_the_story_are_news() -> None:
     text = "Maria Ressa is a journalist who has been arrested seven times, her lawyers said.\n\n"
     text += BODY + "\nHer supporters gathered outside the court on Tuesday morning.\n"
     assert removed(text) == {}
+
+
+CUT = (
+    "Apple analyst Ming-Chi Kuo has previously predicted that Apple will\n\n"
+    "Ukraine’s delegation to talks with Russia in Turkey on Tuesday (Photo: Reuters)\n"
+    "transition its entire notebook lineup to scissor switches.\n"
+)
+
+
+def test_the_lines_at_the_top_are_judged_as_the_output_joins_them() -> None:
+    """A caption between a sentence's two parts goes and the output joins them: the short
+    line over them is the headline over a sentence, in the first pass as in the second."""
+    text = "Bombed out cities\n" + CUT
+    assert removed(text) == {
+        "Bombed out cities": "structure.title",
+        "Ukraine’s delegation to talks with Russia in Turkey on Tuesday (Photo: Reuters)": (
+            "caption.credit_parenthetical"
+        ),
+    }
+    once, twice = cleaned_twice(text)
+    assert once == twice
+    assert once.startswith("Apple analyst") and once.endswith("to scissor switches.")
+
+
+def test_output_lines_are_the_clean_text_s_lines_each_with_its_segments() -> None:
+    from pipeline.matchers.structure import output_lines
+
+    article = clean_bytes((CUT + "\n" + BODY).encode(), source_id="doc.txt")
+    output = output_lines(article)
+    assert [line.text for line in output.lines] == article.clean_text().splitlines()[:1] + [
+        line for line in article.clean_text().splitlines()[1:] if line
+    ]
+    assert len(output.members[0]) == 2  # the sentence's two parts, the caption between gone
+    assert [line.id for line in output.lines] == list(range(len(output.lines)))
+    # The joined sentence and the body below it are output paragraphs of their own.
+    assert output.lines[0].paragraph != output.lines[1].paragraph
+    assert output.lines[1].paragraph == output.lines[2].paragraph
+
+
+def test_a_headline_of_two_parts_is_both_joined() -> None:
+    text = (
+        "Apple analyst Ming-Chi Kuo has previously predicted that Apple will\n\n\na\n"
+        "Russia promised on Tuesday to scale down military operations around Kyiv.\n"
+    )
+    article = clean_bytes(text.encode(), source_id="doc.txt")
+    assert article.title == "Apple analyst Ming-Chi Kuo has previously predicted that Apple will a"
+    once, twice = cleaned_twice(text)
+    assert (
+        once == twice == "Russia promised on Tuesday to scale down military operations around Kyiv."
+    )
