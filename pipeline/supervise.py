@@ -129,8 +129,10 @@ class Worker:
         # The process's sentinel turns readable when it ends: one poll(2) says whether it
         # has, where ``is_alive`` builds a selector each time, and it is asked before every
         # file (the supervising process's CPU on 3,000 files: 0.77 s with it, 0.63 without).
+        # Once stopped here, the sentinel's news has been read (``join``): ``stopped`` says.
         self._ended = select.poll()
         self._ended.register(self.process.sentinel, select.POLLIN)
+        self.stopped = False
 
     def clean(
         self, item: BatchItem, out_dir: str, spec: RulesSpec, limits: Limits
@@ -195,10 +197,11 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return not self._ended.poll(0)
+        return not self.stopped and not self._ended.poll(0)
 
     def stop(self) -> None:
         """End the worker now, whatever it is doing (again: a no-op)."""
+        self.stopped = True
         self.process.kill()
         self.process.join()
         self.conn.close()
