@@ -74,10 +74,11 @@ def _alone(kept: tuple[Segment, ...], position: int) -> bool:
     keeps beside it, so cleaning an output again decides the same.
     """
     seg = kept[position]
-    neighbours = kept[max(position - 1, 0) : position] + kept[position + 1 : position + 2]
-    return not any(
-        abs(n.id - seg.id) == 1 and n.paragraph == seg.paragraph and not ends_sentence(n.text)
-        for n in neighbours
+    above = kept[position - 1] if position else None
+    below = kept[position + 1] if position + 1 < len(kept) else None
+    return not (
+        (above is not None and is_next_line(above, seg) and not ends_sentence(above.text))
+        or (below is not None and is_next_line(seg, below) and not ends_sentence(below.text))
     )
 
 
@@ -105,12 +106,7 @@ def find_headings(article: Article, max_words: int) -> tuple[int, ...]:
 
 def _same_block(upper: Segment | None, lower: Segment | None) -> bool:
     """Neighbouring lines of one paragraph."""
-    return (
-        upper is not None
-        and lower is not None
-        and lower.id == upper.id + 1
-        and lower.paragraph == upper.paragraph
-    )
+    return upper is not None and lower is not None and is_next_line(upper, lower)
 
 
 def match_title(article: Article, rule: Rule, ctx: Context) -> Iterator[tuple[int, float]]:
