@@ -131,9 +131,7 @@ class Bench:
                            str(self.corpus), "--out", out))  # fmt: skip
 
     def cli(self) -> Row:
-        script = str(Path(PYTHON).with_name("article-clean"))
-        return self._fresh("CLI", lambda out: [script, "clean", str(self.corpus), "--out", out,
-                           "-q"])  # fmt: skip
+        return self._cli_on("CLI", self.corpus, self.size)
 
     def cli_in_memory(self) -> list[Row]:
         """The ``cli`` job with its output folder in memory (:data:`MEMORY_FOLDER`): the
@@ -143,10 +141,8 @@ class Bench:
             return []
         if shutil.disk_usage(MEMORY_FOLDER).free < 4 * self.size:
             return []
-        script = str(Path(PYTHON).with_name("article-clean"))
         with tempfile.TemporaryDirectory(prefix="bench-out-", dir=MEMORY_FOLDER) as tmp:
-            return [self._fresh("CLI, out in memory", lambda out: [script, "clean",
-                    str(self.corpus), "--out", out, "-q"], folder=Path(tmp))]  # fmt: skip
+            return [self._cli_on("CLI, out in memory", self.corpus, self.size, Path(tmp))]
 
     def html_cli(self, sources: Sources) -> list[Row]:
         """The dev pages end to end, each job in a fresh process, alternately: the CLI on one
@@ -185,10 +181,11 @@ class Bench:
         info = json_tail(result.output) | {"creation_us": creation}
         return Row(label, result, self.docs if docs is None else docs, bytes_in, info)
 
-    def _cli_on(self, label: str, source: Path, size: int) -> Row:
+    def _cli_on(self, label: str, source: Path, size: int, folder: Path | None = None) -> Row:
+        """``article-clean clean SOURCE --out OUT -q``, as :meth:`_fresh` runs a job."""
         script = str(Path(PYTHON).with_name("article-clean"))
         return self._fresh(label, lambda out: [script, "clean", str(source), "--out", out, "-q"],
-                           size)  # fmt: skip
+                           size, folder=folder)  # fmt: skip
 
     @functools.cached_property
     def _jsonl_size(self) -> int:
