@@ -70,26 +70,24 @@ PROBE_PREFIX = ".creation-probe-"
 
 
 def creation_cost(folder: Path, files: int = PROBE_FILES) -> float:
-    """Median microseconds to create one empty file in ``folder`` (the files are removed).
+    """Median microseconds to create one empty file in ``folder``; the files are left there.
 
     The write stage creates two files per article, and on this machine's disk what that costs
-    is not the product's: ~0.02 ms, or ~0.5-1 ms of the kernel's CPU (process time equals wall
-    time), by folder and from one minute to the next, in the same folder too. The disk is ext4
-    without a journal, whose inode allocator skips every inode of a group freed in the last
-    minutes (``recently_deleted`` in ``fs/ext4/ialloc.c``); that fits what was seen, with tests
-    and benches creating and deleting thousands of files, but is not proven. The bench probes
-    each job's output folder before the job, so that a write stage paid at the slow rate shows
-    as such.
+    is not the product's: ~0.03 ms, or 0.5 to 0.9 ms of the kernel's CPU. The disk is ext4
+    without a journal, whose inode allocator passes over every inode of a group freed in the
+    last minutes, one by one (``recently_deleted`` in ``fs/ext4/ialloc.c``; ``perf`` put 90%
+    of a slow creating loop's time in ``find_inode_bit``): right after thousands of files
+    were deleted, by tests or another bench, every new file pays for them. The bench probes
+    beside each job's output folder before the job, so that a write stage paid at the slow
+    rate shows as such; deleting the probe's files would itself slow the job (``Bench.out``).
     """
     times = []
-    paths = [folder / f"{PROBE_PREFIX}{index}" for index in range(files)]
-    for path in paths:
+    for index in range(files):
+        path = folder / f"{PROBE_PREFIX}{index}"
         start = time.perf_counter()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         times.append(time.perf_counter() - start)
         os.close(fd)
-    for path in paths:
-        path.unlink()
     return statistics.median(times) * 1e6
 
 
@@ -100,8 +98,8 @@ def creation_lines(rows: list[Row]) -> list[str]:
     ]
     if not probed:
         return []
-    text = "creating a file in each job's output folder, us (median of "
-    text += f"{PROBE_FILES}; ~20 is this disk's fast case, ~700 its slow one): " + "; ".join(probed)
+    text = "creating a file beside each job's output folder, us (median of "
+    text += f"{PROBE_FILES}; ~30 is this disk's fast case, ~700 its slow one): " + "; ".join(probed)
     return textwrap.wrap(text, WIDTH)
 
 

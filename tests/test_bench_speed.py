@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import measure, speed
+from bench import measure, speed, speed_report
 from bench.corpus import Sources, build_corpus, find_sources
 from bench.measure import Measured, tree_rss_mb
 from bench.speed_report import (
@@ -148,7 +148,7 @@ def test_a_small_run_prints_the_table_ratios_and_targets(
     assert "targets (issue 16):" in out and "CLI / ftfy loop" in out
     assert "on 2 processes >= 1.8x one" in out and "over 1 pages" in out
     assert "the machine's most (job pair, two independent runs at once): " in out
-    probes = " ".join(out.split("creating a file in each job's output folder", 1)[1].split())
+    probes = " ".join(out.split("creating a file beside each job's output folder", 1)[1].split())
     assert all(f"{label} " in probes for label in ("floor (read, write)", "CLI")), out
 
 
@@ -232,12 +232,24 @@ def test_jobs_run_in_rounds_and_each_row_is_its_median(
     assert line.endswith(": 0.40x; per round 0.50x (0.17 to 0.60)"), line
 
 
-def test_the_creation_probe_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
-    from bench.speed_report import creation_cost, creation_lines
+def test_no_job_finds_the_files_of_another_deleted_or_in_its_folder(tmp_path: Path) -> None:
+    # On ext4 without a journal, files deleted in the last minutes slow every new file's
+    # creation (Bench.out): each job gets a new folder, the earlier ones stay, and the probe
+    # writes beside the job's folder and deletes nothing.
+    from bench.speed_report import creation_lines
 
-    (tmp_path / "kept.txt").write_text("x")
-    assert creation_cost(tmp_path, files=50) > 0
-    assert [p.name for p in tmp_path.iterdir()] == ["kept.txt"]
+    bench = speed.Bench(tmp_path, tmp_path, 1, 1, repeats=1)
+    first = bench.out()
+    (first / "a.txt").write_text("an output")
+    assert bench.probe(first) > 0
+    second = bench.out()
+    assert second != first and list(second.iterdir()) == []
+    assert (first / "a.txt").read_text() == "an output"
+    assert sorted(p.name for p in first.iterdir()) == ["a.txt"]
+    probed = first.with_name(first.name + ".probe")
+    assert len(list(probed.iterdir())) == speed_report.PROBE_FILES
+    elsewhere = bench.out(tmp_path / "memory")
+    assert elsewhere.parent == tmp_path / "memory" and list(elsewhere.iterdir()) == []
     probe = {"creation_us": 700.0}
     rows = [Row(f"job {i}", Measured(1.0, 1.0, 1.0), 1, 1, probe) for i in range(9)]
     lines = creation_lines(rows)
