@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -297,32 +298,85 @@ def clean_items(
     yield from in_groups(items, group, clean)
 
 
+Held = tuple[InputFile, FileResult]  # an item cleaned, and its result until its group commits
+
+
 def in_groups(
-    items: Iterable[InputFile], group: Group, clean: Callable[[InputFile], FileResult]
+    items: Iterable[InputFile],
+    group: Group,
+    clean: Callable[[InputFile], FileResult],
+    *,
+    background: bool = False,
+    cleaned: Callable[[], None] | None = None,
 ) -> Iterator[FileResult]:
     """``clean`` each item (it stages the outputs in ``group``); commit the group whenever it
     is full and at the end, giving out each group's results once committed; after a full disk
-    (cleaning or committing), report the rest as not cleaned."""
-    held: list[tuple[InputFile, FileResult]] = []
+    (cleaning or committing), report the rest as not cleaned. ``cleaned`` is called once the
+    last item is cleaned, before the last commit (a caller can lend out what cleaned it).
+
+    ``background``: a full group commits on a thread of its own while the next one is cleaned
+    (:class:`Committer`). For a caller that waits on another process to clean (the
+    supervisor); where this process cleans, the commit's thread would wait for the
+    interpreter's lock at every rename."""
+    held: list[Held] = []
     full: str | None = None
-    for item in items:
-        if full is not None:
-            held.append((item, FileResult.failed(item, f"not cleaned: {stopped(full)}")))
-            continue
-        result = clean(item)
-        held.append((item, result))
-        full = full or full_disk(result)
-        if group.full:
-            results = committed(group, held)
-            yield from results
-            full = full or next(filter(None, map(full_disk, results)), None)
-            held = []
-    yield from committed(group, held)
+    commits = Committer(background)
+    try:
+        for item in items:
+            if full is not None:
+                held.append((item, FileResult.failed(item, f"not cleaned: {stopped(full)}")))
+                continue
+            result = clean(item)
+            held.append((item, result))
+            full = full or full_disk(result)
+            if group.full:
+                results = commits.submit(group.split(), held)
+                yield from results
+                full = full or next(filter(None, map(full_disk, results)), None)
+                held = []
+        if cleaned is not None:
+            cleaned()
+        yield from commits.submit(group.split(), held)
+        yield from commits.wait()
+    finally:
+        commits.close()
 
 
-def committed(group: Group, held: list[tuple[InputFile, FileResult]]) -> list[FileResult]:
-    """Commit ``group``; the results ``held`` for it, a failed commit failing its files."""
-    failures = group.commit()
+class Committer:
+    """Commits groups one at a time, in the order given: each at once, or (``background``)
+    each on a thread of its own while the caller cleans the next, the next commit waiting
+    for it. A group's results are given out only once it is committed, so what a result
+    reports is durable either way; in the background a worker process does not sit idle
+    while the disk syncs (0.15 of the CLI's 4 s on 3,000 files here)."""
+
+    def __init__(self, background: bool) -> None:
+        self._threads = ThreadPoolExecutor(1, "commit") if background else None
+        self._pending: tuple[Future[dict[str, OutputError]], list[Held]] | None = None
+
+    def submit(self, group: Group, held: list[Held]) -> list[FileResult]:
+        """Commit ``group``, whose items' results are ``held``; the results that are final
+        now: this group's, or in the background the group's before it."""
+        if self._threads is None:
+            return with_failures(group.commit(), held)
+        done = self.wait()
+        self._pending = (self._threads.submit(group.commit), held)
+        return done
+
+    def wait(self) -> list[FileResult]:
+        """The results of the group committing in the background, once it is committed."""
+        if self._pending is None:
+            return []
+        (future, held), self._pending = self._pending, None
+        return with_failures(future.result(), held)
+
+    def close(self) -> None:
+        """Wait for a commit under way (the caller stopped early: it is not given out)."""
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
+
+
+def with_failures(failures: dict[str, OutputError], held: list[Held]) -> list[FileResult]:
+    """The results ``held`` for a group after its commit, a file whose commit failed failed."""
     results = []
     for item, result in held:
         error = failures.get(item.output)

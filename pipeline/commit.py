@@ -119,6 +119,13 @@ class Group:
         size, self.staged, self.size = self.size, {}, 0
         return staged, size
 
+    def split(self) -> Group:
+        """A group holding what this one staged, this one emptied: to commit apart while this
+        one stages more."""
+        ready = Group(self.sync, self.max_files, self.max_bytes, self.staged, self.size)
+        self.staged, self.size = {}, 0
+        return ready
+
     @property
     def full(self) -> bool:
         return len(self.staged) >= self.max_files or self.size >= self.max_bytes

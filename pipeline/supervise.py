@@ -233,10 +233,12 @@ class Supervisor:
         self, items: Sequence[BatchItem], out_dir: str, spec: RulesSpec, limits: Limits
     ) -> Iterator[FileResult]:
         """Clean the batch on one worker (a fresh one after a stop), committing its outputs
-        in groups here; after a full disk, report the rest as not cleaned, as
-        ``batch.clean_items`` does."""
+        in groups here, in the background (``batch.in_groups``), so the worker goes on while
+        the disk syncs, and lending the worker out again before the last commit; after a full
+        disk, report the rest as not cleaned, as ``batch.clean_items`` does."""
         self._free.acquire()
         worker = self._take()
+        lent = True
         group = Group()
 
         def clean(done: InputFile) -> FileResult:
@@ -247,12 +249,19 @@ class Supervisor:
             group.add(done.output, staged, size)
             return result
 
+        def give_back() -> None:
+            nonlocal lent
+            if lent:
+                lent = False
+                self._give(worker)
+                self._free.release()
+
         try:
-            yield from in_groups((from_item(item) for item in items), group, clean)
+            inputs = (from_item(item) for item in items)
+            yield from in_groups(inputs, group, clean, background=True, cleaned=give_back)
         finally:
             group.discard()  # only when the caller stopped early: the next run cleans those
-            self._give(worker)
-            self._free.release()
+            give_back()
 
     def each(
         self, jobs: Iterable[tuple[Job, RulesSpec, tuple[Any, ...]]], seconds: float
@@ -321,9 +330,11 @@ def in_order(
 ) -> Iterator[R]:
     """``run`` each group on a thread of its own (each borrowing one of ``supervisor``'s
     workers), at most ``IN_FLIGHT_PER_WORKER`` groups a worker handed out at once; yield
-    their results in the groups' order; close the supervisor at the end."""
-    with ThreadPoolExecutor(max_workers=supervisor.size) as threads:
-        ahead = supervisor.size * IN_FLIGHT_PER_WORKER
+    their results in the groups' order; close the supervisor at the end. A thread for every
+    group handed out, not for every worker: one that has lent its worker out again (to commit
+    its last outputs) does not hold up the next group."""
+    ahead = supervisor.size * IN_FLIGHT_PER_WORKER
+    with ThreadPoolExecutor(max_workers=ahead) as threads:
         pending = deque(threads.submit(run, g) for g in islice(groups, ahead))
         try:
             while pending:
