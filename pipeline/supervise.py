@@ -28,6 +28,8 @@ staged before are committed all the same.
 from __future__ import annotations
 
 import contextlib
+import functools
+import math
 import multiprocessing
 import os
 import queue
@@ -132,6 +134,9 @@ class Worker:
         # Once stopped here, the sentinel's news has been read (``join``): ``stopped`` says.
         self._ended = select.poll()
         self._ended.register(self.process.sentinel, select.POLLIN)
+        # The same for the worker's answers: ``Connection.poll`` builds a selector each time.
+        self._answered = select.poll()
+        self._answered.register(self.conn.fileno(), select.POLLIN)
         self.stopped = False
 
     def clean(
@@ -141,7 +146,7 @@ class Worker:
         caller to commit. If it outlasts its limit, stop this worker (``alive`` is then
         False) and report the file as over the limit."""
         seconds = limits.max_seconds + HARD_LIMIT_GRACE_SECONDS
-        answer = self.run(_clean_job, spec, (item, out_dir, asdict(limits)), seconds)
+        answer = self.run(_clean_job, spec, (item, out_dir, _as_dict(limits)), seconds)
         if isinstance(answer, tuple):
             found, staged, size = answer[0]
             return FileResult.from_json(found), staged, size
@@ -176,7 +181,7 @@ class Worker:
         """The worker's next message; None when it sends none in time; an exception
         when it died."""
         try:
-            if not self.conn.poll(seconds):
+            if not self._answered.poll(math.ceil(seconds * 1000)):
                 return None
             return self.conn.recv()
         except (EOFError, OSError) as exc:
@@ -212,6 +217,12 @@ class Worker:
         self.process.join(FINISH_SECONDS)
         if self.process.is_alive():
             self.stop()
+
+
+@functools.cache
+def _as_dict(limits: Limits) -> dict[str, Any]:
+    """``limits`` as plain data for a worker, worked out once (``asdict`` copies deeply)."""
+    return asdict(limits)
 
 
 def _sweep_after(item: BatchItem, out_dir: str) -> None:
