@@ -44,6 +44,7 @@ IO_BACKOFF_SECONDS = 0.2
 PARENT_POLL_SECONDS = 0.2
 BATCHES_PER_WORKER = 4  # enough batches to keep every worker busy to the end
 MAX_BATCH = 500  # files a batch at most: its results travel back as one list
+MIN_BATCH = 10  # files a shrinking batch at least: each batch ends in a commit of its own
 IN_FLIGHT_PER_WORKER = 2  # batches handed out at once: one running, one queued
 
 
@@ -301,6 +302,22 @@ def clean_items(
 Held = tuple[InputFile, FileResult]  # an item cleaned, and its result until its group commits
 
 
+@dataclass
+class RunStop:
+    """Shared by the batches of one run (threads of one process): the first full disk any of
+    them meets stops them all, each reporting the rest of its inputs as not cleaned. A full
+    batch's temporaries are removed, which frees room: a batch that went on could then
+    write, and the run would not have stopped at the first full write."""
+
+    why: str | None = None
+
+    def meet(self, why: str | None) -> str | None:
+        """Why the run stops: ``why`` (now shared), or what another batch met."""
+        if why is not None and self.why is None:
+            self.why = why
+        return why or self.why
+
+
 def in_groups(
     items: Iterable[InputFile],
     group: Group,
@@ -308,11 +325,13 @@ def in_groups(
     *,
     background: bool = False,
     cleaned: Callable[[], None] | None = None,
+    run: RunStop | None = None,
 ) -> Iterator[FileResult]:
     """``clean`` each item (it stages the outputs in ``group``); commit the group whenever it
     is full and at the end, giving out each group's results once committed; after a full disk
-    (cleaning or committing), report the rest as not cleaned. ``cleaned`` is called once the
-    last item is cleaned, before the last commit (a caller can lend out what cleaned it).
+    (cleaning or committing; in any batch of ``run``), report the rest as not cleaned.
+    ``cleaned`` is called once the last item is cleaned, before the last commit (a caller
+    can lend out what cleaned it).
 
     ``background``: a full group commits on a thread of its own while the next one is cleaned
     (:class:`Committer`). For a caller that waits on another process to clean (the
@@ -320,9 +339,11 @@ def in_groups(
     interpreter's lock at every rename."""
     held: list[Held] = []
     full: str | None = None
+    stop = run or RunStop()
     commits = Committer(background)
     try:
         for item in items:
+            full = stop.meet(full)
             if full is not None:
                 held.append((item, FileResult.failed(item, f"not cleaned: {stopped(full)}")))
                 continue
@@ -334,10 +355,12 @@ def in_groups(
                 yield from results
                 full = full or next(filter(None, map(full_disk, results)), None)
                 held = []
+        stop.meet(full)
         if cleaned is not None:
             cleaned()
-        yield from commits.submit(group.split(), held)
-        yield from commits.wait()
+        results = commits.submit(group.split(), held) + commits.wait()
+        stop.meet(next(filter(None, map(full_disk, results)), None))
+        yield from results
     finally:
         commits.close()
 
@@ -444,6 +467,24 @@ def batches(
         MAX_BATCH, math.ceil(len(items) / (max(workers, 1) * BATCHES_PER_WORKER))
     )
     return (items[i : i + size] for i in range(0, len(items), size))
+
+
+def shrinking_batches(items: list[InputFile], workers: int) -> Iterator[list[InputFile]]:
+    """Contiguous batches for workers that each take the next one as they finish one, made
+    as they are needed: each holds a ``1 / (workers * BATCHES_PER_WORKER)`` share of the
+    inputs not handed out yet, between ``MIN_BATCH`` and ``MAX_BATCH`` files (guided
+    self-scheduling). The last batches are small, so the workers finish together: with
+    equal batches one of two workers sat idle at the end for 0.15 to 0.56 s of a 6 to 7 s
+    run on 3,000 files.
+
+    >>> [len(b) for b in shrinking_batches([InputFile(str(i), str(i)) for i in range(100)], 2)]
+    [13, 11, 10, 10, 10, 10, 10, 10, 10, 6]
+    """
+    start, share = 0, max(workers, 1) * BATCHES_PER_WORKER
+    while start < len(items):
+        size = min(MAX_BATCH, max(MIN_BATCH, math.ceil((len(items) - start) / share)))
+        yield items[start : start + size]
+        start += size
 
 
 def exit_with_parent(parent: int) -> None:

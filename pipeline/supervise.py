@@ -49,12 +49,13 @@ from pipeline.batch import (
     BatchItem,
     FileResult,
     RulesSpec,
+    RunStop,
     as_item,
-    batches,
     clean_one,
     exit_with_parent,
     from_item,
     in_groups,
+    shrinking_batches,
     unexpected,
 )
 from pipeline.commit import Group, Staged
@@ -241,12 +242,18 @@ class Supervisor:
         self._free = threading.Semaphore(self.size)
 
     def clean(
-        self, items: Sequence[BatchItem], out_dir: str, spec: RulesSpec, limits: Limits
+        self,
+        items: Sequence[BatchItem],
+        out_dir: str,
+        spec: RulesSpec,
+        limits: Limits,
+        run: RunStop | None = None,
     ) -> Iterator[FileResult]:
         """Clean the batch on one worker (a fresh one after a stop), committing its outputs
         in groups here, in the background (``batch.in_groups``), so the worker goes on while
         the disk syncs, and lending the worker out again before the last commit; after a full
-        disk, report the rest as not cleaned, as ``batch.clean_items`` does."""
+        disk (in any batch of ``run``), report the rest as not cleaned, as
+        ``batch.clean_items`` does."""
         self._free.acquire()
         worker = self._take()
         lent = True
@@ -269,7 +276,7 @@ class Supervisor:
 
         try:
             inputs = (from_item(item) for item in items)
-            yield from in_groups(inputs, group, clean, background=True, cleaned=give_back)
+            yield from in_groups(inputs, group, clean, background=True, cleaned=give_back, run=run)
         finally:
             group.discard()  # only when the caller stopped early: the next run cleans those
             give_back()
@@ -315,23 +322,27 @@ def clean_in_processes(
     """Clean ``items`` on ``workers`` stoppable worker processes; yield the results in input
     order. The library's batch API with the hard time limit: the CLI cleans this way.
 
-    The inputs go in contiguous batches (``batch.batches``), a few per worker so that all
-    finish together; no more than ``IN_FLIGHT_PER_WORKER`` batches a worker are handed out
-    at once, so memory does not grow with the number of inputs. A full disk stops the batch
-    that met it; the other batches meet it too and stop on their own.
+    The inputs go in contiguous batches that shrink as the inputs run out
+    (``batch.shrinking_batches``), so that all workers finish together; no more than
+    ``IN_FLIGHT_PER_WORKER`` batches a worker are handed out at once, so memory does not
+    grow with the number of inputs. A full disk stops the run: the batch that met it and,
+    from their next input on, the others (``batch.RunStop``).
     """
     supervisor = Supervisor(workers)
     stream = iter(items)
     # A list is cut to keep every worker busy to the end; a stream (the records of JSONL and
     # WARC files, read as they are cleaned) in batches of a fixed size.
     groups = (
-        batches(items, None, workers)
+        shrinking_batches(items, workers)
         if isinstance(items, list)
         else iter(lambda: list(islice(stream, STREAM_BATCH)), [])
     )
 
+    stop = RunStop()  # a full disk met by one batch stops the others
+
     def run(group: list[InputFile]) -> list[FileResult]:
-        return list(supervisor.clean([as_item(i) for i in group], str(out_dir), spec, limits))
+        batch = [as_item(i) for i in group]
+        return list(supervisor.clean(batch, str(out_dir), spec, limits, stop))
 
     return in_order(supervisor, groups, run)
 

@@ -1,6 +1,7 @@
 """Groups committed in the background (``batch.in_groups(background=True)``, as the
 supervisor commits): the next group is cleaned while one commits, results still come out
-only once their group is committed, in order, and a full disk still stops the run."""
+only once their group is committed, in order, and a full disk still stops the run, all
+of its batches."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pipeline.batch import FileResult, in_groups
+from pipeline.batch import FileResult, RunStop, in_groups
 from pipeline.commit import Group, sync_folders
 from pipeline.discover import InputFile
 
@@ -106,3 +107,29 @@ def test_a_full_disk_in_the_background_still_stops_the_run(tmp_path: Path) -> No
     assert all("not cleaned: the run stopped" in (r.error or "") for r in results[4:])
     assert events == [f"clean doc{k}" for k in range(4)]
     assert list(out.iterdir()) == []  # no temporary left, nothing renamed
+
+
+def test_a_full_disk_one_batch_met_stops_the_batches_after_it(tmp_path: Path) -> None:
+    # The first batch's temporaries are removed when its sync fails, which frees room: the
+    # second must not go on writing into it (the run stops at the first full write).
+    out = tmp_path / "out"
+    out.mkdir()
+    events: list[str] = []
+    stop = RunStop()
+
+    def full(folders: Iterable[str]) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    first, second = Group(sync=full), Group()
+    items = _items(tmp_path, 4)
+    clean_first = _cleaner(first, out, events)
+    met = list(in_groups(items[:2], first, clean_first, background=True, run=stop))
+    assert all(r.disk_full for r in met)
+    clean_second = _cleaner(second, out, events)
+    after = list(in_groups(items[2:], second, clean_second, background=True, run=stop))
+    assert events == ["clean doc0", "clean doc1"]
+    assert [r.error for r in after] == [
+        f"{item.source}: not cleaned: the run stopped because the disk is full (writing doc0)"
+        for item in items[2:]
+    ]
+    assert list(out.iterdir()) == []
